@@ -1,0 +1,47 @@
+# Two commands do all the set-up on a fresh machine: `make serve` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup serve test doctest update-outputs build lint
+
+setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
+
+# Python: every package pinned in requirements.txt (torch 2.13.0 is the CPU build here).
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Browser assets the site serves itself (mermaid, KaTeX) and axe-core, from package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+/usr/bin/chromium:
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y --no-install-recommends chromium
+
+serve: $(VENV)/.installed node_modules/.installed
+	$(BIN)/mkdocs serve
+
+test: setup
+	$(BIN)/pytest
+
+# Only the page blocks (fast loop while writing a page).
+doctest: $(VENV)/.installed
+	$(BIN)/pytest tests/test_pages.py
+
+# Rewrite every output block, generated plot and docs/verified-with.json from a real run.
+update-outputs: $(VENV)/.installed
+	$(BIN)/pytest tests/test_pages.py --update-outputs -q
+
+build: $(VENV)/.installed node_modules/.installed
+	$(BIN)/mkdocs build --strict
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,0 +1,90 @@
+"""Options shared by the suite: which devices the pages run on, and the output-update mode."""
+
+from __future__ import annotations
+
+import pytest
+
+DEVICES = ("cpu", "cuda")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("pages", "executable documentation")
+    group.addoption(
+        "--device",
+        choices=("auto", *DEVICES, "all"),
+        default="auto",
+        help="where the page blocks run: auto (cpu, plus cuda when a GPU is present; "
+        "without one the cuda runs are skipped with a reason), cpu, cuda, or all",
+    )
+    group.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="rewrite every output block, generated file and docs/verified-with.json "
+        "from a real CPU run instead of comparing",
+    )
+
+
+def selected_devices(config) -> tuple[str, ...]:
+    choice = config.getoption("--device")
+    if config.getoption("--update-outputs"):
+        return ("cpu",)
+    return {"auto": DEVICES, "all": DEVICES}.get(choice, (choice,))
+
+
+def pytest_generate_tests(metafunc):
+    if "device" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "device", selected_devices(metafunc.config), indirect=True, scope="session"
+        )
+
+
+@pytest.fixture(scope="session")
+def device(request):
+    import torch
+
+    name = request.param
+    if name == "cuda" and not torch.cuda.is_available():
+        if request.config.getoption("--device") == "cuda":
+            pytest.fail("--device cuda was asked for, but torch sees no CUDA device")
+        pytest.skip("no CUDA device: the CUDA run of the pages needs a GPU (--device cuda)")
+    return name
+
+
+def pytest_sessionfinish(session):
+    from tests import test_pages
+
+    test_pages.pytest_sessionfinish_hook(session.config)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    from tests import docpages, test_pages
+
+    executed = sum(len(r.results) for (_, dev), r in test_pages._runs.items() if dev == "cpu")
+    total = len(test_pages.BLOCKS)
+    terminalreporter.write_line(
+        f"pages: {executed} of {total} Python blocks executed on cpu, "
+        f"across {len(test_pages.PAGES)} pages in {docpages.DOCS.relative_to(docpages.ROOT)}/"
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site built with `mkdocs build --strict` (warnings fail it), once per session."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    site = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
+    return site

@@ -1,0 +1,368 @@
+"""Read the pages as MkDocs does, run their code blocks, and rewrite their outputs.
+
+A page is expanded with pymdownx's own snippet preprocessor (the options come from mkdocs.yml),
+its blocks are extracted with pytest-codeblocks' own extractor, and every ```python block runs
+top to bottom in one fresh namespace per page, as `__main__`. Each expanded line remembers where it
+came from (the page line, or the snippet file line), so a failure can name both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import os
+import re
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+from mkdocs.config import load_config
+from pytest_codeblocks import extract_from_buffer
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+GENERATED = DOCS / "generated"
+OUTPUT_MARKER = "<!--pytest-codeblocks:expected-output-->"
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<file>[^":]+)(?::(?P<section>[-_0-9a-z]+))?"\s*$')
+# Any fence whose language looks like Python, however it is spelled: ```py, ``` python,
+# ```python title="x", ```{.python}, ~~~python ... Only a bare ```python is executed.
+PYTHON_LIKE_FENCE = re.compile(
+    r"^\s*(?P<fence>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>python3?|py|pycon)\b(?P<rest>.*)$"
+)
+EXECUTED_SYNTAX = "python"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one expanded line came from."""
+
+    page_line: int  # 1-based line in the page as written
+    source: Path | None = None  # the snippet file, for included lines
+    source_line: int | None = None
+    section: str | None = None
+
+    def describe(self) -> str:
+        if self.source is None:
+            return f"line {self.page_line} of the page"
+        return f"{self.source.relative_to(ROOT)}:{self.source_line} (section '{self.section}')"
+
+
+@dataclass
+class Block:
+    page: Page
+    index: int  # position among the page's executed blocks
+    code: str
+    fence_line: int  # 1-based line of the opening fence in the expanded page
+    origins: list[Origin]  # one per code line
+    expected: str | None
+    output_fence: tuple[int, int] | None  # expanded lines of the output's opening/closing fence
+    output_language: str = "text"
+
+    @property
+    def page_line(self) -> int:
+        return self.page.origins[self.fence_line - 1].page_line
+
+    @property
+    def id(self) -> str:
+        return f"{self.page.name}:{self.page_line}"
+
+    def where(self) -> str:
+        sources = {o.source for o in self.origins if o.source is not None}
+        text = f"{self.page.relpath}:{self.page_line}"
+        if sources:
+            first = next(o for o in self.origins if o.source is not None)
+            text += f" (code from {first.describe()})"
+        return text
+
+
+@dataclass
+class Page:
+    path: Path
+    lines: list[str]  # as written
+    expanded: list[str]
+    origins: list[Origin]  # one per expanded line
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.relative_to(DOCS).as_posix()
+
+    @property
+    def relpath(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
+
+    @property
+    def stem(self) -> str:
+        return self.path.relative_to(DOCS).with_suffix("").as_posix()
+
+
+@functools.cache
+def _snippet_options() -> dict:
+    # load_config resolves `!relative` base paths exactly as `mkdocs build` does.
+    return load_config(str(ROOT / "mkdocs.yml")).mdx_configs["pymdownx.snippets"]
+
+
+def expand(lines: list[str]) -> list[str]:
+    """Expand --8<-- includes with pymdownx's own preprocessor and the site's options."""
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": _snippet_options()},
+    )
+    return md.preprocessors["snippet"].run(list(lines))
+
+
+def _section_start(source: Path, section: str | None) -> int:
+    """1-based line of a section's first line in a snippet file (the file's first line if none)."""
+    if section is None:
+        return 1
+    marker = f"[start:{section}]"
+    for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if "--8<--" in text and marker in text:
+            return number + 1
+    raise LookupError(f"section '{section}' not found in {source}")
+
+
+def load_page(path: Path) -> Page:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expanded: list[str] = []
+    origins: list[Origin] = []
+    for number, text in enumerate(lines, 1):
+        include = INCLUDE.match(text)
+        if include is None:
+            expanded.append(text)
+            origins.append(Origin(number))
+            continue
+        source = ROOT / include["file"]
+        section = include["section"]
+        start = _section_start(source, section) if source.is_file() else 1
+        for offset, produced in enumerate(expand([text])):
+            expanded.append(produced)
+            origins.append(Origin(number, source, start + offset, section))
+    # Expanding line by line must give what MkDocs gives for the whole page.
+    if expanded != expand(lines):
+        raise ValueError(
+            f"{path}: use one-line --8<-- includes only (block includes are not traced)"
+        )
+    page = Page(path, lines, expanded, origins)
+    page.blocks = _blocks(page)
+    return page
+
+
+def _closing_fence(expanded: list[str], opening: int) -> int:
+    """0-based index of the fence that closes the one opened at 0-based `opening`."""
+    fence = expanded[opening].strip()
+    ticks = fence[: len(fence) - len(fence.lstrip(fence[0]))]
+    for index in range(opening + 1, len(expanded)):
+        if expanded[index].strip().startswith(ticks) and not expanded[index].strip().strip(
+            ticks[0]
+        ):
+            return index
+    raise ValueError(f"unclosed fence at expanded line {opening + 1}")
+
+
+def _output_fence(expanded: list[str], code_fence: int) -> tuple[int, int] | None:
+    """The output block following the code block opened at 0-based `code_fence`, if marked."""
+    index = _closing_fence(expanded, code_fence) + 1
+    while index < len(expanded) and not expanded[index].strip():
+        index += 1
+    if index >= len(expanded) or expanded[index].strip() != OUTPUT_MARKER:
+        return None
+    index += 1
+    while not expanded[index].strip():
+        index += 1
+    return index, _closing_fence(expanded, index)
+
+
+def _blocks(page: Page) -> list[Block]:
+    extracted = extract_from_buffer(io.StringIO("\n".join(page.expanded) + "\n"))
+    blocks = []
+    for found in extracted:
+        if found.syntax != EXECUTED_SYNTAX:
+            continue  # text, mermaid, ...; the guard below makes sure no Python hides here
+        opening = found.lineno - 1
+        output = _output_fence(page.expanded, opening)
+        language = "text"
+        if output is not None:
+            language = page.expanded[output[0]].strip().lstrip("`~").strip() or "text"
+        code_lines = len(found.code.splitlines())
+        blocks.append(
+            Block(
+                page=page,
+                index=len(blocks),
+                code=found.code,
+                fence_line=found.lineno,
+                origins=page.origins[opening + 1 : opening + 1 + code_lines],
+                expected=found.expected_output,
+                output_fence=output,
+                output_language=language,
+            )
+        )
+    return blocks
+
+
+def unexecuted_python_fences(page: Page) -> list[str]:
+    """Fences that look like Python but are not a bare ```python block, so would never run."""
+    problems = []
+    for number, text in enumerate(page.expanded, 1):
+        match = PYTHON_LIKE_FENCE.match(text)
+        if match is None:
+            continue
+        if match["fence"].startswith("`") and text.strip() == match["fence"] + EXECUTED_SYNTAX:
+            continue
+        where = page.origins[number - 1].page_line
+        problems.append(
+            f"{page.relpath}:{where}: {text.strip()!r} would not be executed; "
+            "fence Python code as a bare ```python block"
+        )
+    return problems
+
+
+def all_pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    output: str = ""
+    error: str | None = None  # formatted traceback
+    random_so_far: bool = False  # a random generator was used by this block or an earlier one
+
+
+class PageRun:
+    """Runs one page's blocks in order, in one namespace, in a scratch working directory."""
+
+    def __init__(self, page: Page, device: str = "cpu"):
+        self.page = page
+        self.device = device
+        self.namespace: dict = {"__name__": "__main__"}
+        self.results: list[Result] = []
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"page-{page.path.stem}-"))
+        self._configured = False
+
+    def result(self, index: int) -> Result:
+        while len(self.results) <= index:
+            self._run_next()
+        return self.results[index]
+
+    def run_all(self) -> list[Result]:
+        if self.page.blocks:
+            self.result(len(self.page.blocks) - 1)
+        return self.results
+
+    def failed_before(self, index: int) -> Block | None:
+        for block, result in zip(self.page.blocks[:index], self.results, strict=False):
+            if result.error is not None:
+                return block
+        return None
+
+    def written_files(self) -> dict[str, bytes]:
+        self.run_all()
+        return {
+            p.relative_to(self.workdir).as_posix(): p.read_bytes()
+            for p in sorted(self.workdir.rglob("*"))
+            if p.is_file()
+        }
+
+    def _run_next(self) -> None:
+        import torch
+
+        from snippets import reproducible
+
+        if not self._configured:
+            reproducible.configure(self.device)
+            self._configured = True
+        block = self.page.blocks[len(self.results)]
+        before = _rng_states(torch)
+        result = Result(random_so_far=bool(self.results) and self.results[-1].random_so_far)
+        if self.failed_before(block.index):
+            result.error = (
+                f"not run: an earlier block ({self.failed_before(block.index).where()}) failed"
+            )
+        else:
+            result.output, result.error = self._execute(block)
+        result.random_so_far |= _rng_states(torch) != before
+        self.results.append(result)
+
+    def _execute(self, block: Block) -> tuple[str, str | None]:
+        code = _compile(block)
+        stdout = io.StringIO()
+        previous = Path.cwd()
+        os.chdir(self.workdir)
+        try:
+            with contextlib.redirect_stdout(stdout):
+                exec(code, self.namespace)
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            # Drop this frame: the traceback starts in the page's own code.
+            frames = error.__traceback__.tb_next if error.__traceback__ else None
+            return stdout.getvalue(), "".join(
+                traceback.format_exception(type(error), error, frames)
+            )
+        finally:
+            os.chdir(previous)
+        return stdout.getvalue(), None
+
+
+def _compile(block: Block):
+    """Compile so that a traceback points at the snippet file's own line numbers when it can."""
+    sources = {(o.source, o.section) for o in block.origins}
+    if len(sources) == 1 and block.origins[0].source is not None:
+        filename = str(block.origins[0].source)
+        first_line = block.origins[0].source_line
+    else:
+        filename = str(block.page.path)
+        first_line = block.fence_line + 1
+    return compile("\n" * (first_line - 1) + block.code, filename, "exec")
+
+
+def _rng_states(torch) -> list[bytes]:
+    states = [torch.random.get_rng_state().numpy().tobytes()]
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        states += [s.cpu().numpy().tobytes() for s in torch.cuda.get_rng_state_all()]
+    return states
+
+
+DEVICE_SUFFIX = re.compile(r", device='cuda(:\d+)?'")
+
+
+def normalise_device(text: str) -> str:
+    """Make a CUDA run's printout comparable with the CPU one."""
+    text = DEVICE_SUFFIX.sub("", text)
+    text = re.sub(r"device\(type='cuda', index=\d+\)", "device(type='cpu')", text)
+    return re.sub(r"\bcuda(:\d+)?\b", "cpu", text)
+
+
+# --- rewriting outputs ------------------------------------------------------------------------
+
+
+def rewrite_outputs(page: Page, outputs: list[str]) -> str:
+    """The page's text with every output block replaced by (or given) the output of a real run."""
+    lines = list(page.lines)
+    edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) in the page as written
+    for block, output in zip(page.blocks, outputs, strict=True):
+        body = output.rstrip("\n").split("\n") if output else []
+        if block.output_fence is not None:
+            opening, closing = (page.origins[i].page_line - 1 for i in block.output_fence)
+            indent = lines[opening][: len(lines[opening]) - len(lines[opening].lstrip())]
+            if not body:  # the block prints nothing any more: drop the marker and the output
+                marker = max(i for i in range(opening) if lines[i].strip() == OUTPUT_MARKER)
+                edits.append((marker, closing + 1, []))
+            else:
+                edits.append((opening + 1, closing, [indent + b if b else "" for b in body]))
+        elif body:
+            code_close = _closing_fence(page.expanded, block.fence_line - 1)
+            after = page.origins[code_close].page_line  # 1-based -> insert after it
+            indent = lines[after - 1][: len(lines[after - 1]) - len(lines[after - 1].lstrip())]
+            new = ["", indent + OUTPUT_MARKER, indent + "```text"]
+            new += [indent + b if b else "" for b in body] + [indent + "```"]
+            edits.append((after, after, new))
+    for start, end, replacement in sorted(edits, reverse=True):
+        lines[start:end] = replacement
+    return "\n".join(lines) + "\n"
