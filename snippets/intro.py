@@ -1,6 +1,56 @@
-# --8<-- [start:loop]
+"""The introduction: the five-step loop, written twice (raw tensors and torch.nn)."""
+
+# --8<-- [start:reproducible]
+from snippets.reproducible import configure
+
+configure()  # seed 0, default dtype and print options: the state every page starts from
+# --8<-- [end:reproducible]
+
+# --8<-- [start:data]
 import torch
 
-x = torch.tensor([1.0, 2.0])
-print(x * 2)
-# --8<-- [end:loop]
+# Four points on the line y = 2x + 1: the loop should discover W = 2 and b = 1.
+X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
+y = 2 * X + 1
+# --8<-- [end:data]
+
+# --8<-- [start:loop_from_scratch]
+W = torch.zeros(1, 1, requires_grad=True)
+b = torch.zeros(1, requires_grad=True)
+lr = 0.05
+
+for step in range(200):
+    y_hat = X @ W + b  # 1. prediction
+    loss = ((y_hat - y) ** 2).mean()  # 2. loss
+    loss.backward()  # 3. gradients
+    with torch.no_grad():
+        W -= lr * W.grad  # 4. update
+        b -= lr * b.grad
+    W.grad.zero_()  # 5. reset
+    b.grad.zero_()
+    if step % 50 == 0:
+        print(f"step {step:3d}  loss {loss.item():.6f}")
+
+print(f"W = {W.item():.4f}, b = {b.item():.4f}")
+# --8<-- [end:loop_from_scratch]
+
+# --8<-- [start:loop_torch_nn]
+from torch import nn
+
+model = nn.Linear(1, 1)
+nn.init.zeros_(model.weight)  # start where the raw version started,
+nn.init.zeros_(model.bias)  # so the two runs can be compared number for number
+criterion = nn.MSELoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+
+for step in range(200):
+    y_hat = model(X)  # 1. prediction
+    loss = criterion(y_hat, y)  # 2. loss
+    loss.backward()  # 3. gradients
+    optimizer.step()  # 4. update
+    optimizer.zero_grad()  # 5. reset
+    if step % 50 == 0:
+        print(f"step {step:3d}  loss {loss.item():.6f}")
+
+print(f"W = {model.weight.item():.4f}, b = {model.bias.item():.4f}")
+# --8<-- [end:loop_torch_nn]
