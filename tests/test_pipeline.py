@@ -1,0 +1,160 @@
+"""The doc-test pipeline itself: includes resolve both ways, outputs are deterministic, and a
+broken page fails loudly (shown on a scratch copy of the project)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests import docpages
+
+SECTION_START = re.compile(r"#\s*--8<--\s*\[start:(?P<name>[-_0-9a-z]+)\]")
+PAGES = [docpages.load_page(path) for path in docpages.all_pages()]
+
+
+def _includes() -> list[tuple[Path, int, str, str | None]]:
+    found = []
+    for page in PAGES:
+        for number, text in enumerate(page.lines, 1):
+            match = docpages.INCLUDE.match(text)
+            if match:
+                found.append((page.path, number, match["file"], match["section"]))
+    return found
+
+
+def test_every_include_resolves():
+    problems = []
+    for page, number, file, section in _includes():
+        source = docpages.ROOT / file
+        where = f"{page.relative_to(docpages.ROOT)}:{number}"
+        if not source.is_file():
+            problems.append(f"{where}: no file {file}")
+        elif section and f"[start:{section}]" not in source.read_text(encoding="utf-8"):
+            problems.append(f"{where}: {file} has no section '{section}'")
+        elif section and f"[end:{section}]" not in source.read_text(encoding="utf-8"):
+            problems.append(f"{where}: {file} section '{section}' is never closed")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_snippet_section_is_shown_on_a_page():
+    used = {(file, section) for _, _, file, section in _includes()}
+    unused = []
+    for module in sorted((docpages.ROOT / "snippets").glob("*.py")):
+        file = module.relative_to(docpages.ROOT).as_posix()
+        for match in SECTION_START.finditer(module.read_text(encoding="utf-8")):
+            if (file, match["name"]) not in used:
+                unused.append(f"{file}: section '{match['name']}' is not included by any page")
+    assert not unused, "\n".join(unused)
+
+
+def test_a_page_and_its_snippet_module_share_a_name():
+    """FastAPI's docs_src convention: docs/part03-math.md includes only snippets/part03_math.py."""
+    problems = []
+    for page, number, file, _ in _includes():
+        stem = page.relative_to(docpages.DOCS).with_suffix("").as_posix()
+        expected = "snippets/" + ("intro" if stem == "index" else stem.replace("-", "_")) + ".py"
+        if file != expected:
+            problems.append(
+                f"{page.relative_to(docpages.ROOT)}:{number} includes {file}, not {expected}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+PAGES_WITH_CODE = [page for page in PAGES if page.blocks]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=[p.name for p in PAGES_WITH_CODE])
+def test_outputs_do_not_depend_on_the_thread_count(page):
+    """The committed outputs came from the default thread count; one thread prints the same bytes."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        results = docpages.PageRun(page).run_all()
+    finally:
+        torch.set_num_threads(previous)
+    for block, result in zip(page.blocks, results, strict=True):
+        assert result.error is None, f"{block.where()} raised with one thread:\n{result.error}"
+        assert result.output == (block.expected or ""), (
+            f"{block.where()} prints differently with one thread"
+        )
+
+
+# --- the pipeline fails loudly, on a scratch copy of the project --------------------------------
+
+PROJECT_PARTS = ["mkdocs.yml", "pyproject.toml", "docs", "snippets", "tests", "tools", "overrides"]
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    for part in PROJECT_PARTS:
+        source = docpages.ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, tmp_path / part)
+    return tmp_path
+
+
+def _pytest(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_pages.py",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--device",
+            "cpu",
+            "-k",
+            "index or part01 or broken",
+            *args,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
+    project = _copy_project(tmp_path)
+    # 1. one number changed in a snippet
+    _replace_once(project / "snippets/intro.py", "y = 2 * X + 1", "y = 3 * X + 1")
+    # 2. one character changed in an output block
+    _replace_once(project / "docs/part01-tensors.md", "torch.int64\n", "torch.int32\n")
+    # 3. a Python block fenced as ```py, which pytest-codeblocks alone would silently skip
+    (project / "docs/broken.md").write_text("# Broken\n\n```py\nprint('never run')\n```\n")
+
+    run = _pytest(project)
+    report = run.stdout + run.stderr
+    assert run.returncode == 1, report
+    assert re.search(
+        r"docs/index\.md:\d+ \(code from snippets/intro\.py:\d+ \(section 'loop_from_scratch'\)\)",
+        report,
+    )
+    assert "+++ output of a real run" in report and "--- docs/index.md:" in report
+    assert "--- docs/part01-tensors.md:" in report
+    assert "-torch.int32\n+torch.int64" in report
+    assert "docs/broken.md:3: '```py' would not be executed" in report
+
+    # The update command rewrites the drifted outputs from a real run; then the pages pass.
+    (project / "docs/broken.md").unlink()
+    update = _pytest(project, "--update-outputs")
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert "torch.int64\n" in (project / "docs/part01-tensors.md").read_text(encoding="utf-8")
+    again = _pytest(project)
+    assert again.returncode == 0, again.stdout + again.stderr
