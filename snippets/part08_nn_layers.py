@@ -1,7 +1,15 @@
-# --8<-- [start:linear]
+# --8<-- [start:imports]
+import math
+
+import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
+from snippets.plots import save_figure
+
+# --8<-- [end:imports]
+
+# --8<-- [start:linear]
 layer = nn.Linear(in_features=3, out_features=2)
 print("weight:", tuple(layer.weight.shape), " bias:", tuple(layer.bias.shape))
 print(type(layer.weight).__name__, layer.weight.requires_grad)
@@ -14,8 +22,6 @@ print("same as x @ W.T + b:", torch.equal(by_layer, by_hand))
 # --8<-- [end:linear]
 
 # --8<-- [start:linear-init]
-import math
-
 big = nn.Linear(in_features=1024, out_features=512)
 bound = 1 / math.sqrt(big.in_features)
 print(f"1/sqrt(in_features)      = {bound:.5f}")
@@ -61,10 +67,6 @@ print(nn.Softmax(dim=0)(logits).sum(dim=0))  # each column sums to one instead
 # --8<-- [end:softmax-wrong-dim]
 
 # --8<-- [start:activation-plot]
-import matplotlib.pyplot as plt
-
-from snippets.plots import save_figure
-
 grid = torch.linspace(-4, 4, 161)
 curves = {
     "ReLU": nn.ReLU()(grid),
