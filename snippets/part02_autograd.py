@@ -3,6 +3,8 @@
 # --8<-- [start:requires_grad]
 import torch
 
+from snippets.autograd_graph import to_mermaid  # draws a backward graph, further down
+
 features = torch.tensor([[1.0, 2.0], [3.0, 4.0]])  # data: we never change it, so no gradient
 weight = torch.tensor([[0.5], [-1.0]], requires_grad=True)  # a parameter: we will learn it
 bias = torch.zeros(1).requires_grad_()  # the same switch, flipped in place after creation
@@ -60,8 +62,6 @@ print(cut.data_ptr() == z.data_ptr())  # the same memory, outside the graph
 # --8<-- [end:detach_shares]
 
 # --8<-- [start:draw]
-from snippets.autograd_graph import to_mermaid
-
 print(to_mermaid(z, params={"a": a, "b": b, "x": x}, name="z"))
 # --8<-- [end:draw]
 
