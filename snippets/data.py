@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 
+# --8<-- [start:make-line-data]
 def make_line_data(
     n: int = 100,
     *,
@@ -29,3 +30,6 @@ def make_line_data(
     y = weight * X + bias + noise * eps
     device = torch.get_default_device()
     return X.to(device), y.to(device)
+
+
+# --8<-- [end:make-line-data]
