@@ -158,3 +158,21 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     assert "torch.int64\n" in (project / "docs/part01-tensors.md").read_text(encoding="utf-8")
     again = _pytest(project)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+# --- the CUDA run's comparison rules, checked on the CPU ----------------------------------------
+
+
+def test_cuda_printouts_are_normalised_to_the_cpu_ones():
+    cuda = "tensor([1., 2.], device='cuda:0', grad_fn=<MulBackward0>)\ncuda:0\ndevice(type='cuda', index=0)"
+    cpu = "tensor([1., 2.], grad_fn=<MulBackward0>)\ncpu\ndevice(type='cpu')"
+    assert docpages.normalise_device(cuda) == cpu
+
+
+def test_blocks_after_the_first_random_draw_are_marked_random():
+    """On CUDA, outputs after a random draw are not compared (its generator differs from the CPU's)."""
+    page = next(p for p in PAGES if p.name == "part01-tensors.md")
+    results = docpages.PageRun(page).run_all()
+    flags = [r.random_so_far for r in results]
+    first_random = next(i for i, b in enumerate(page.blocks) if "torch.randn" in b.code)
+    assert flags == [False] * first_random + [True] * (len(flags) - first_random)
