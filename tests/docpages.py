@@ -33,6 +33,7 @@ PYTHON_LIKE_FENCE = re.compile(
     r"^\s*(?P<fence>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>python3?|py|pycon)\b(?P<rest>.*)$"
 )
 EXECUTED_SYNTAX = "python"
+OUTPUT_FENCE = "```text title=\"Output\""  # Material shows the title above the block
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ def rewrite_outputs(page: Page, outputs: list[str]) -> str:
             code_close = _closing_fence(page.expanded, block.fence_line - 1)
             after = page.origins[code_close].page_line  # 1-based -> insert after it
             indent = lines[after - 1][: len(lines[after - 1]) - len(lines[after - 1].lstrip())]
-            new = ["", indent + OUTPUT_MARKER, indent + "```text"]
+            new = ["", indent + OUTPUT_MARKER, indent + OUTPUT_FENCE]
             new += [indent + b if b else "" for b in body] + [indent + "```"]
             edits.append((after, after, new))
     for start, end, replacement in sorted(edits, reverse=True):
