@@ -1,0 +1,188 @@
+"""The backward-graph diagrams that snippets.autograd_graph prints render in a real browser.
+
+The built site is served on 127.0.0.1 and opened in headless Chromium (Debian's, driven by
+Playwright) in both colour schemes. Every `pre.mermaid` on Part 2 must become an SVG whose node
+labels are exactly the labels `to_mermaid` wrote; a probe page (a copy of Part 2 holding a graph
+with `<b>`, quotes, `&` and `#` in its names) shows that escaped labels are drawn as text, not
+read as HTML. Nothing the diagrams need may come from another host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+
+from snippets.autograd_graph import to_mermaid
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+# Material draws each diagram into a closed shadow root: open them so the test can look inside.
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  return attach.call(this, { ...init, mode: "open" });
+};
+"""
+MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
+NODE = re.compile(r'^\s*n\d+[\[(]+"(.*)"[\])]+\s*$', re.M)
+PAGES = ("part02-autograd/", "diagram-escape-probe/")
+
+RENDERED = """
+() => [...document.querySelectorAll("div.mermaid")].map((host) => {
+  const svg = host.shadowRoot && host.shadowRoot.querySelector("svg");
+  if (!svg) return null;
+  const label = svg.querySelector(".nodeLabel");
+  return {
+    error: svg.getAttribute("aria-roledescription") === "error",
+    labels: [...svg.querySelectorAll(".node .nodeLabel")].map((e) => e.textContent),
+    color: label && getComputedStyle(label).color,
+    background: getComputedStyle(document.body).backgroundColor,
+  };
+})
+"""
+
+
+def node_labels(source: str) -> list[str]:
+    """The text each node of a to_mermaid diagram should show, decoded as mermaid decodes it."""
+    codes = {"lt": "<", "gt": ">", "quot": '"', "amp": "&"}
+
+    def decode(match: re.Match) -> str:
+        code = match[1]
+        return chr(int(code)) if code.isdigit() else codes[code]
+
+    return [
+        re.sub(r"#(\w+);", decode, label.replace("<br/>", "")) for label in NODE.findall(source)
+    ]
+
+
+def escape_probe() -> str:
+    a = torch.tensor(2.0, requires_grad=True)
+    b = torch.arange(3.0).requires_grad_()
+    return to_mermaid((a * b).sum(), params={"<b>w</b>": a, 'x "q" & #1': b}, name="<i>out</i>")
+
+
+def channels(css_color: str) -> list[float]:
+    values = [float(v) for v in re.findall(r"[\d.]+", css_color)]
+    return values + [1.0] * (4 - len(values))
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of a (possibly translucent) text colour over an opaque background."""
+    *fg, alpha = channels(foreground)
+    bg = channels(background)[:3]
+    blended = [alpha * f + (1 - alpha) * b for f, b in zip(fg, bg, strict=True)]
+
+    def luminance(rgb):
+        linear = [
+            (c / 255) / 12.92 if c <= 10.31 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(blended), luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path) -> Path:
+    page = (built_site / "part02-autograd" / "index.html").read_text(encoding="utf-8")
+    assert MERMAID_BLOCK.search(page), "Part 2 shows no mermaid diagram"
+    probe = MERMAID_BLOCK.sub(
+        lambda _: (
+            f'<pre class="mermaid"><code>{html.escape(escape_probe(), quote=False)}</code></pre>'
+        ),
+        page,
+        count=1,
+    )
+    (built_site / "diagram-escape-probe").mkdir(exist_ok=True)
+    (built_site / "diagram-escape-probe" / "index.html").write_text(probe, encoding="utf-8")
+    return built_site
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"{CHROMIUM} is missing: `make setup` installs Debian's Chromium")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_backward_graph_renders(browser, site: Path, base_url: str, path: str, scheme: str):
+    served = (site / path / "index.html").read_text(encoding="utf-8")
+    sources = [html.unescape(code) for code in MERMAID_BLOCK.findall(served)]
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1200, "height": 900})
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    foreign, page_errors = [], []
+
+    def route(request_route):
+        if request_route.request.url.startswith(base_url):
+            return request_route.continue_()
+        foreign.append((request_route.request.resource_type, request_route.request.url))
+        return request_route.abort()
+
+    with contextlib.closing(context):
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(base_url + path, wait_until="load")
+        for index in range(len(sources)):  # diagrams may load only once they come into view
+            page.locator(".md-content .mermaid").nth(index).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(n) => [...document.querySelectorAll('div.mermaid')]"
+            ".filter((d) => d.shadowRoot && d.shadowRoot.querySelector('svg')).length === n",
+            arg=len(sources),
+            timeout=30_000,
+        )
+        rendered = page.evaluate(RENDERED)
+
+    assert len(rendered) == len(sources)
+    for source, diagram in zip(sources, rendered, strict=True):
+        assert diagram is not None and not diagram["error"], f"not drawn:\n{source}"
+        assert sorted(diagram["labels"]) == sorted(node_labels(source))
+        ratio = contrast(diagram["color"], diagram["background"])
+        assert ratio >= 4.5, f"{scheme}: node labels have contrast {ratio:.1f} with the page"
+    if path == "diagram-escape-probe/":
+        assert "<b>w</b> = 2.0" in "".join(rendered[0]["labels"])  # shown as text, not bold
+    assert not page_errors
+    needed = [url for kind, url in foreign if kind in ("script", "stylesheet", "font", "image")]
+    assert not needed, f"the page loads from another host: {needed}"
