@@ -1,7 +1,9 @@
 # --8<-- [start:data]
+import matplotlib.pyplot as plt  # for the picture further down
 import torch
 
 from snippets.data import make_line_data
+from snippets.plots import save_figure
 
 X, y = make_line_data(n=100, noise=0.1, seed=0)
 print(X.shape, y.shape)
@@ -49,10 +51,6 @@ print(y.grad_fn)
 # --8<-- [end:grad-fn]
 
 # --8<-- [start:plot]
-import matplotlib.pyplot as plt
-
-from snippets.plots import save_figure
-
 line_x = torch.linspace(-3.5, 3.5, 2).unsqueeze(1)  # two points draw a straight line
 with torch.no_grad():  # plotting is not part of the model: record nothing
     guess = line_x @ W + b

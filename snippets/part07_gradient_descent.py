@@ -1,0 +1,125 @@
+# --8<-- [start:setup]
+import matplotlib.pyplot as plt
+import torch
+
+from snippets.data import make_line_data
+from snippets.plots import save_figure
+
+X, y = make_line_data()  # the 100 points of Parts 5 and 6
+W = torch.randn(1, 1, requires_grad=True)  # the same random start: seed 0
+b = torch.randn(1, requires_grad=True)
+W_start, b_start = W.detach().clone(), b.detach().clone()  # kept for the experiments below
+# --8<-- [end:setup]
+
+# --8<-- [start:loop]
+lr = 0.05  # the learning rate: how far to step against the gradient
+steps = 100
+losses = []
+
+for step in range(steps):
+    loss = ((X @ W + b - y) ** 2).mean()  # forward pass and loss, at the current W and b
+    losses.append(loss.item())
+    if step % 10 == 0:
+        print(f"step {step:3d}  loss {loss.item():.6f}  W {W.item():.4f}  b {b.item():.4f}")
+
+    loss.backward()  # fills W.grad and b.grad
+    with torch.no_grad():  # the update is not part of the model: do not record it
+        W -= lr * W.grad
+        b -= lr * b.grad
+    W.grad.zero_()  # so that the next backward() starts from zero
+    b.grad.zero_()
+# --8<-- [end:loop]
+
+# --8<-- [start:after-loop]
+with torch.no_grad():
+    final_loss = ((X @ W + b - y) ** 2).mean()
+print(f"loss at step 0 (the random start):         {losses[0]:.9g}")
+print(f"loss at step {steps - 1} (before the last update): {losses[-1]:.9g}")
+print(f"loss after the last update:                {final_loss.item():.9g}")
+# --8<-- [end:after-loop]
+
+# --8<-- [start:lstsq]
+A = torch.cat([X, torch.ones_like(X)], dim=1)  # columns x and 1, so that A @ [W, b] = X W + b
+best = torch.linalg.lstsq(A, y).solution  # shape (2, 1): the best W, then the best b
+best_loss = ((A @ best - y) ** 2).mean()
+
+print(f"{'':5} {'gradient descent':>17} {'least squares':>14} {'difference':>11}")
+rows = [("W", W.item(), best[0, 0].item()), ("b", b.item(), best[1, 0].item())]
+rows.append(("loss", final_loss.item(), best_loss.item()))
+for name, ours, theirs in rows:
+    print(f"{name:5} {ours:17.6f} {theirs:14.6f} {ours - theirs:11.1e}")
+gap = (final_loss - best_loss) / best_loss
+print(f"relative gap in loss: {gap.item():.1e}, that is {gap.item():.5%} (the goal: under 1 %)")
+# --8<-- [end:lstsq]
+
+# --8<-- [start:plot]
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.plot(range(steps), losses, label="gradient descent (loss before each update)")
+ax.axhline(best_loss.item(), color="black", linestyle="--", label="least-squares optimum")
+ax.set_yscale("log")
+ax.set_xlabel("step (= epoch: the whole data set is one batch)")
+ax.set_ylabel("mean squared error")
+ax.legend()
+save_figure(fig, "loss-curve.svg")
+# --8<-- [end:plot]
+
+# --8<-- [start:no-grad]
+W_try = W_start.clone().requires_grad_()
+loss = ((X @ W_try + b_start - y) ** 2).mean()
+loss.backward()
+
+try:
+    W_try -= lr * W_try.grad  # an in-place update outside torch.no_grad()
+except RuntimeError as error:
+    print(f"RuntimeError: {error}")
+
+W_new = W_try - lr * W_try.grad  # out of place: allowed, but recorded
+print(W_new.is_leaf, type(W_new.grad_fn).__name__)
+# --8<-- [end:no-grad]
+
+# --8<-- [start:accumulate]
+W_try = W_start.clone().requires_grad_()
+for call in range(1, 4):
+    loss = ((X @ W_try + b_start - y) ** 2).mean()  # same W, same loss every time
+    loss.backward()
+    print(f"after backward() call {call}: W.grad = {W_try.grad.item():.4f}")
+# --8<-- [end:accumulate]
+
+
+# --8<-- [start:fit]
+def fit(lr, steps=100, zero_grad=True):
+    """The loop above, from the same start; returns the loss seen at every step."""
+    W = W_start.clone().requires_grad_()
+    b = b_start.clone().requires_grad_()
+    history = []
+    for _ in range(steps):
+        loss = ((X @ W + b - y) ** 2).mean()
+        history.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+        if zero_grad:
+            W.grad.zero_()
+            b.grad.zero_()
+    return history
+
+
+with_zero = fit(lr, steps=300)
+without_zero = fit(lr, steps=300, zero_grad=False)
+print("step   with zero_()   without")
+for step in range(0, 300, 25):
+    print(f"{step:4d} {with_zero[step]:14.6f} {without_zero[step]:9.4f}")
+# --8<-- [end:fit]
+
+# --8<-- [start:learning-rate]
+for rate in (0.01, 0.05, 0.1, 0.5, 0.9, 1.0):
+    history = fit(rate)
+    print(f"lr {rate:<4}  loss at step 99: {history[-1]:.6g}")
+# --8<-- [end:learning-rate]
+
+# --8<-- [start:curvature]
+curvature = torch.linalg.eigvalsh(2 / len(X) * A.T @ A)  # the loss's second derivatives
+print(curvature)
+print(f"largest stable learning rate: {2 / curvature.max().item():.3f}")
+# --8<-- [end:curvature]
