@@ -54,6 +54,12 @@ def pytest_sessionfinish(session):
     from tests import test_pages
 
     test_pages.pytest_sessionfinish_hook(session.config)
+    if session.config.getoption("--update-outputs"):
+        # The notebooks are generated from the pages: regenerate them from the rewritten ones.
+        from tools import notebooks
+
+        for path in notebooks.write_all():
+            print(f"\nupdated {path.relative_to(notebooks.docpages.ROOT)}")
 
 
 def pytest_terminal_summary(terminalreporter, config):

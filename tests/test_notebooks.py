@@ -1,0 +1,275 @@
+"""Every page's notebook is current, runs in a real Jupyter kernel, and prints what the page shows.
+
+The notebooks under docs/notebooks/ are generated from the pages (`python -m tools.notebooks`,
+run by `make update-outputs`). Here each committed notebook is compared with a fresh generation,
+executed top to bottom with nbclient in the venv's own ipykernel, and every code cell's stdout is
+compared with the output the page shows for that block; the built site is checked for the
+download and Colab links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import posixpath
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests import docpages
+from tools import notebooks
+
+PAGES = notebooks.notebook_pages()
+IDS = [page.name for page in PAGES]
+CELL_TIMEOUT = 600  # seconds; the slowest page block takes a few
+JOBS = max(1, min(4, (os.cpu_count() or 1)))  # kernels running at once
+# Run after the notebook's own cells: which Python ran it, and which `snippets` it imported.
+PROBE = (
+    "import sys as _sys, snippets as _snippets\nprint(_sys.executable)\nprint(_snippets.__file__)"
+)
+
+
+def _update_mode(request) -> bool:
+    return request.config.getoption("--update-outputs")
+
+
+# --- the committed notebooks are what the pages generate ------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_notebook_is_current(page: docpages.Page, request):
+    if _update_mode(request):
+        pytest.skip("--update-outputs regenerates the notebooks at the end of the session")
+    path = notebooks.notebook_path(page)
+    rel = path.relative_to(docpages.ROOT)
+    assert path.is_file(), f"{rel} is missing for {page.relpath}; run `make update-outputs`"
+    if path.read_text(encoding="utf-8") != notebooks.render(page):
+        pytest.fail(
+            f"{rel} is stale against {page.relpath} (the page or a snippet it includes "
+            "changed since it was generated); run `make update-outputs`",
+            pytrace=False,
+        )
+
+
+def test_every_notebook_has_its_page(request):
+    if _update_mode(request):
+        pytest.skip("--update-outputs regenerates the notebooks at the end of the session")
+    wanted = {notebooks.notebook_path(page) for page in PAGES}
+    orphans = [
+        str(path.relative_to(docpages.ROOT))
+        for path in sorted(notebooks.NOTEBOOKS.rglob("*.ipynb"))
+        if path not in wanted
+    ]
+    assert not orphans, f"no page with code for {orphans}; run `make update-outputs`"
+
+
+def test_a_changed_snippet_makes_its_notebook_stale():
+    """The staleness check sees a change in included code, not only in the page's own text."""
+    page = next(p for p in PAGES if any(o.source for b in p.blocks for o in b.origins))
+    changed = docpages.load_page(page.path)
+    block = next(b for b in changed.blocks if any(o.source for o in b.origins))
+    block.code += "print('a line the snippet gained')\n"
+    problems = notebooks.stale([changed])
+    assert any(f"stale against {page.relpath}" in p for p in problems), problems
+
+
+def test_generation_is_deterministic():
+    page = PAGES[0]
+    assert notebooks.render(page) == notebooks.render(docpages.load_page(page.path))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_notebook_is_the_page(page: docpages.Page):
+    """Same code in the same order, with the page's verified outputs, after one set-up cell."""
+    nb = notebooks.build(page)
+    nbformat.validate(nb)
+    setup, *cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert "snippets.reproducible import configure" in setup.source
+    assert [cell.source for cell in cells] == [
+        notebooks.quiet(b.code.rstrip("\n")) for b in page.blocks
+    ]
+    assert [_stdout(cell) for cell in cells] == [b.expected or "" for b in page.blocks]
+    markdown = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    assert docpages.OUTPUT_MARKER not in markdown
+
+
+@pytest.mark.parametrize(
+    ("code", "cell"),
+    [
+        ("x = 1\nprint(x)", "x = 1\nprint(x)"),
+        ("save_figure(fig, 'a.svg')  # the plot", "save_figure(fig, 'a.svg');  # the plot"),
+        ("model.train(\n    True\n)\n# done", "model.train(\n    True\n);\n# done"),
+        ("for i in range(2):\n    f(i)", "for i in range(2):\n    f(i)"),
+        ("s = 'é'\ns", "s = 'é'\ns;"),
+    ],
+)
+def test_a_cell_shows_only_what_its_block_prints(code, cell):
+    assert notebooks.quiet(code) == cell
+
+
+# --- executing them -------------------------------------------------------------------------
+
+
+def _stdout(cell) -> str:
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+
+
+def _kernel_env(device: str) -> dict[str, str]:
+    env = dict(os.environ)
+    # `snippets` imports from this checkout, so the set-up cell's install branch never runs.
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(docpages.ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    env["PIP_NO_INDEX"] = "1"  # and could not reach a package index if it did
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's note about frozen modules
+    if device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""  # the set-up cell picks CUDA when it sees a GPU
+    return env
+
+
+async def _execute_all(pages, device: str, workdir: Path) -> dict[str, object]:
+    """Each notebook in its own kernel and scratch directory, JOBS at a time."""
+    slots = asyncio.Semaphore(JOBS)
+    env = _kernel_env(device)
+
+    async def one(page: docpages.Page):
+        path = notebooks.notebook_path(page)
+        if not path.is_file():
+            return FileNotFoundError(path)
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+        scratch = workdir / path.stem
+        scratch.mkdir()
+        client = NotebookClient(
+            nb,
+            timeout=CELL_TIMEOUT,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": str(scratch)}},
+        )
+        async with slots:
+            try:
+                await client.async_execute(env=env)
+            except Exception as error:  # reported by the page's test, not here
+                return error
+        return nb
+
+    results = await asyncio.gather(*(one(page) for page in pages))
+    return {page.name: result for page, result in zip(pages, results, strict=True)}
+
+
+@pytest.fixture(scope="module")
+def executed(device, request) -> dict[str, object]:
+    if _update_mode(request):
+        pytest.skip("--update-outputs rewrites the outputs the notebooks are compared with")
+    with tempfile.TemporaryDirectory(prefix="notebooks-") as workdir:
+        yield asyncio.run(_execute_all(PAGES, device, Path(workdir)))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, executed, device):
+    rel = notebooks.notebook_path(page).relative_to(docpages.ROOT)
+    result = executed[page.name]
+    if isinstance(result, FileNotFoundError):
+        pytest.fail(f"{rel} is missing; run `make update-outputs`", pytrace=False)
+    if isinstance(result, Exception):
+        pytest.fail(f"{rel} failed in a Jupyter kernel on {device}:\n{result}", pytrace=False)
+    nb = result
+    setup, *cells, probe = [cell for cell in nb.cells if cell.cell_type == "code"]
+
+    executable, snippets_file = _stdout(probe).splitlines()
+    assert Path(executable).resolve() == Path(sys.executable).resolve(), (
+        f"the kernel ran {executable}, not this environment's Python ({sys.executable})"
+    )
+    assert Path(snippets_file).resolve().is_relative_to(docpages.ROOT), snippets_file
+    assert not setup.outputs, f"{rel}: the set-up cell printed {setup.outputs}"
+
+    if len(cells) != len(page.blocks):
+        pytest.fail(f"{rel} is stale against {page.relpath}; run `make update-outputs`")
+    for block, cell in zip(page.blocks, cells, strict=True):
+        where = f"{rel}, the cell of {block.where()}"
+        extra = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stdout")]
+        for output in extra:
+            if output.output_type == "execute_result":
+                pytest.fail(
+                    f"{where} shows the value of its last line in Jupyter, which the page does "
+                    f"not show:\n{output.data.get('text/plain')}\nEnd the snippet with a "
+                    "statement (an assignment, a print) rather than a bare expression.",
+                    pytrace=False,
+                )
+            text = output.get("text") or output.get("data", {}).get("text/plain", "")
+            pytest.fail(f"{where} wrote {output.output_type} output:\n{text}", pytrace=False)
+        if device != "cpu":
+            continue  # on CUDA a clean run is the check (random draws differ from the CPU's)
+        expected, actual = block.expected or "", _stdout(cell)
+        assert actual == expected, (
+            f"{where} printed something else in Jupyter than the page shows "
+            "(the page's output is verified by tests/test_pages.py):\n"
+            f"--- page\n{expected}--- notebook\n{actual}"
+        )
+
+
+# --- the built site links every page to its notebook ----------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[dict, str]] = []
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open = dict(attrs)
+            self.links.append((self._open, ""))
+
+    def handle_data(self, data):
+        if self._open is not None:
+            attrs, text = self.links[-1]
+            self.links[-1] = (attrs, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._open = None
+
+
+def _page_dir(page: docpages.Page) -> str:
+    """The page's folder in the built site (use_directory_urls)."""
+    return "" if page.stem == "index" else page.stem.removesuffix("/index")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_site_links_the_page_to_its_notebook(page: docpages.Page, built_site: Path):
+    url_dir = _page_dir(page)
+    html = (built_site / url_dir / "index.html").read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(html)
+    by_text = {text.strip(): attrs for attrs, text in parser.links}
+
+    download = by_text.get("Download notebook")
+    assert download is not None, f"{page.relpath}: no 'Download notebook' link in the built page"
+    assert "download" in download, "the download link lacks the download attribute"
+    target = built_site / posixpath.normpath(posixpath.join(url_dir, download["href"]))
+    assert target.is_file(), f"{page.relpath}: the download link points at nothing ({target})"
+    served = nbformat.reads(target.read_text(encoding="utf-8"), as_version=4)
+    nbformat.validate(served)
+    assert target.read_bytes() == notebooks.notebook_path(page).read_bytes()
+
+    colab = by_text.get("Open in Colab")
+    assert colab is not None, f"{page.relpath}: no 'Open in Colab' link in the built page"
+    site = notebooks.site()
+    owner_repo = site.repo_url.removeprefix("https://github.com/")
+    in_repo = notebooks.notebook_path(page).relative_to(docpages.ROOT).as_posix()
+    assert colab["href"] == (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{site.branch}/{in_repo}"
+    )
+
+    view = by_text.get("View the notebook")
+    assert view is not None, f"{page.relpath}: no link to the rendered notebook"
+    rendered = built_site / posixpath.normpath(posixpath.join(url_dir, view["href"]))
+    assert "jp-Notebook" in (rendered / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,84 @@
+"""MkDocs hook: link every page that has a notebook (docs/notebooks/, made by tools/notebooks.py)
+to it: "Download notebook" (the .ipynb, as mkdocs-jupyter copies it into the site), "Open in
+Colab" (the committed notebook in the repository named by repo_url) and, on the page itself, the
+notebook rendered by mkdocs-jupyter.
+
+The links go right under the page's title. The rendered notebook pages are left out of the
+search index: their text is the page's text, which is indexed already.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+from mkdocs.utils import get_relative_url
+
+PAGE_KEY = "docs_page"  # notebook metadata naming its page (tools/notebooks.py writes it)
+H1_END = re.compile(r"</h1>", re.I)
+_notebook_of: dict[str, str] = {}  # page src_uri -> notebook src_uri
+
+
+def on_files(files, config):
+    _notebook_of.clear()
+    for file in files:
+        if file.src_uri.endswith(".ipynb") and file.abs_src_path:
+            metadata = json.loads(Path(file.abs_src_path).read_text(encoding="utf-8"))["metadata"]
+            if PAGE_KEY in metadata:
+                _notebook_of[metadata[PAGE_KEY]] = file.src_uri
+    return files
+
+
+def _colab_url(config, notebook_uri: str) -> str | None:
+    repo = urlparse(config.repo_url or "")
+    if repo.netloc != "github.com":
+        return None
+    owner_repo = repo.path.strip("/").removesuffix(".git")
+    edit = re.match(r"^(?:edit|blob)/(?P<branch>[^/]+)/", config.edit_uri or "")
+    branch = edit["branch"] if edit else "main"
+    root = Path(config.config_file_path).resolve().parent
+    docs = Path(config.docs_dir).resolve().relative_to(root).as_posix()
+    return (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{docs}/{notebook_uri}"
+    )
+
+
+def _link(href: str, text: str, extra: str = "") -> str:
+    return f'<a class="md-button" href="{html.escape(href)}"{extra}>{text}</a>'
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    if page.file.src_uri.endswith(".ipynb"):  # a notebook rendered by mkdocs-jupyter
+        page.meta.setdefault("search", {})["exclude"] = True
+        notebook_uri = page.file.src_uri
+        view = None
+    else:
+        notebook_uri = _notebook_of.get(page.file.src_uri)
+        if notebook_uri is None:
+            return content
+        notebook = files.get_file_from_path(notebook_uri)
+        view = get_relative_url(notebook.url, page.url)
+    notebook = files.get_file_from_path(notebook_uri)
+    # mkdocs-jupyter (include_source) copies the .ipynb beside the rendered page.
+    source = urljoin(notebook.url, posixpath.basename(notebook_uri))
+    links = [
+        _link(
+            get_relative_url(source, page.url),
+            "Download notebook",
+            f' download="{html.escape(posixpath.basename(notebook_uri))}"',
+        )
+    ]
+    colab = _colab_url(config, notebook_uri)
+    if colab:
+        links.append(_link(colab, "Open in Colab"))
+    if view:
+        links.append(_link(view, "View the notebook"))
+    bar = '<p class="notebook-links">' + "\n".join(links) + "</p>"
+    match = H1_END.search(content)
+    if match is None:
+        return bar + content
+    return content[: match.end()] + bar + content[match.end() :]

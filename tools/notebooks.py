@@ -1,0 +1,450 @@
+"""Every page with code as a Jupyter notebook, generated from the page itself.
+
+A notebook is the page, not a copy: the page is expanded and cut into blocks by
+`tests/docpages.py` (exactly as the suite runs it), its prose becomes markdown cells, every
+executed ```python block a code cell, and the output the page shows under a block (verified by the
+suite against a real run) that cell's stdout. The first code cell makes the notebook
+self-contained: it installs the site's `snippets` package when it is missing and calls
+`snippets.reproducible.configure`, the set-up the suite does before every page.
+
+Generation is deterministic (no timestamps, cell ids from the cell's position), so regenerating
+an unchanged page gives the same bytes and a stale notebook is a plain byte difference.
+
+    python -m tools.notebooks          # rewrite docs/notebooks/*.ipynb
+    python -m tools.notebooks --check  # exit 1 and name each stale notebook
+
+`make update-outputs` regenerates them after it rewrites the pages' outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import json
+import posixpath
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from mkdocs.config import load_config
+from nbformat import v4
+
+from tests import docpages
+
+NOTEBOOKS = docpages.DOCS / "notebooks"
+UPDATE_COMMAND = "make update-outputs"
+PAGE_KEY = "docs_page"  # notebook metadata: the page under docs/ it was generated from
+
+MARKER = re.compile(r"^\s*<!--\s*pytest[-.\w:()]*\s*-->\s*$")
+ADMONITION = re.compile(
+    r"^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+\"(?P<title>[^\"]*)\")?\s*$"
+)
+TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+\"(?P<title>[^\"]*)\"\s*$")
+HEADING_ATTRS = re.compile(r"^(#{1,6} .*?)\s*\{\s*[#.][^}]*\}\s*$")
+# [text](url "title") or ![alt](url){ attr_list }: the url is rewritten, an attr_list dropped.
+LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)(?:\{[^}]*\})?"
+)
+REFERENCE = re.compile(r"^(?P<head>\s*\[[^\]]+\]:\s*)(?P<url>\S+)(?P<tail>.*)$")
+IMAGE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+
+SETUP = """\
+# Set-up: run this cell first. It makes the notebook self-contained.
+import importlib.util
+
+if importlib.util.find_spec("snippets") is None:  # the helpers this site's pages import
+    %pip install --quiet "git+{repo_url}"
+    importlib.invalidate_caches()
+
+import torch
+from snippets.reproducible import configure
+
+# Seed 0, default dtype and print options: the state the page's outputs were produced in.
+configure("cuda" if torch.cuda.is_available() else "cpu")
+if torch.__version__.split("+")[0] != "{torch_release}":
+    print(f"The outputs shown come from torch {torch}; this is torch {{torch.__version__}}.")
+"""
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a notebook needs to know about the site, from mkdocs.yml."""
+
+    site_name: str
+    site_url: str
+    repo_url: str
+    branch: str
+    docs_in_repo: str  # the docs folder relative to the repository root, e.g. "docs"
+    use_directory_urls: bool
+
+    def page_url(self, name: str) -> str:
+        """Absolute URL of the page built from docs/<name> (a .md path)."""
+        stem = name.removesuffix(".md")
+        if stem == "index" or stem.endswith("/index"):
+            path = stem.removesuffix("index")
+        else:
+            path = stem + "/" if self.use_directory_urls else stem + ".html"
+        return self.site_url.rstrip("/") + "/" + path
+
+    def file_url(self, name: str) -> str:
+        return self.site_url.rstrip("/") + "/" + name
+
+
+@functools.cache
+def site() -> Site:
+    config = load_config(str(docpages.ROOT / "mkdocs.yml"))
+    edit = re.match(r"^(?:edit|blob)/(?P<branch>[^/]+)/", config.edit_uri or "")
+    docs_in_repo = Path(config.docs_dir).resolve().relative_to(docpages.ROOT).as_posix()
+    return Site(
+        site_name=config.site_name,
+        site_url=config.site_url or "",
+        repo_url=(config.repo_url or "").rstrip("/"),
+        branch=edit["branch"] if edit else "main",
+        docs_in_repo=docs_in_repo,
+        use_directory_urls=config.use_directory_urls,
+    )
+
+
+def verified_with() -> dict:
+    return json.loads((docpages.DOCS / "verified-with.json").read_text(encoding="utf-8"))
+
+
+def notebook_path(page: docpages.Page) -> Path:
+    """docs/notebooks/<page>.ipynb; the intro's (docs/index.md) is intro.ipynb, as its module."""
+    stem = "intro" if page.stem == "index" else page.stem
+    return NOTEBOOKS / f"{stem}.ipynb"
+
+
+def notebook_pages() -> list[docpages.Page]:
+    """Every page with at least one executed block (the intro and the parts)."""
+    pages = (docpages.load_page(path) for path in docpages.all_pages())
+    return [page for page in pages if page.blocks]
+
+
+# --- prose ------------------------------------------------------------------------------------
+
+
+def _block_spans(page: docpages.Page) -> dict[int, tuple[docpages.Block, int]]:
+    """0-based expanded line of each block's opening fence -> (block, last line it covers).
+
+    A block covers its code fence, and its output marker and output fence when it has them.
+    """
+    spans = {}
+    for block in page.blocks:
+        opening = block.fence_line - 1
+        end = docpages._closing_fence(page.expanded, opening)
+        if block.output_fence is not None:
+            end = block.output_fence[1]
+        spans[opening] = (block, end)
+    return spans
+
+
+class _Prose:
+    """Turns the page's Markdown into plain (Jupyter) Markdown, line by line.
+
+    Material's containers become what Jupyter renders: an admonition a blockquote with its title
+    in bold, a content tab its title in bold followed by its (dedented) content. Links to other
+    pages point at the published site; images under docs/ become cell attachments.
+    """
+
+    def __init__(self, page: docpages.Page, site: Site):
+        self.page = page
+        self.site = site
+        self.stack: list[tuple[int, bool]] = []  # (content indent, is a blockquote)
+        self.blanks = 0
+
+    def _prefix(self) -> str:
+        return "> " * sum(quote for _, quote in self.stack)
+
+    def _close_containers(self, text: str) -> None:
+        indent = len(text) - len(text.lstrip())
+        while self.stack and indent < self.stack[-1][0]:
+            self.stack.pop()
+
+    def line(self, text: str, cell: _MarkdownCell) -> None:
+        if MARKER.match(text):
+            return
+        if not text.strip():
+            self.blanks += 1
+            return
+        self._close_containers(text)
+        if cell.lines and self.blanks:
+            cell.lines += [self._prefix().rstrip()] * min(self.blanks, 1)
+        self.blanks = 0
+        depth = self.stack[-1][0] if self.stack else 0
+        content = text[depth:]
+        prefix = self._prefix()
+        if match := ADMONITION.match(text):
+            title = match["title"]
+            if title is None:
+                title = match["kind"].replace("-", " ").capitalize()
+            if title:
+                cell.lines.append(f"{prefix}> **{title}**")
+            else:
+                cell.lines.append(f"{prefix}>")
+            self.stack.append((len(match["indent"]) + 4, True))
+            cell.lines.append(self._prefix().rstrip())
+            return
+        if match := TAB.match(text):
+            cell.lines.append(f"{prefix}**{match['title']}**")
+            self.stack.append((len(match["indent"]) + 4, False))
+            self.blanks = 1
+            return
+        cell.lines.append(prefix + self._rewrite(content, cell))
+
+    def skip(self, text: str) -> None:
+        """A line that belongs to a code cell: it still closes containers it is outside of."""
+        if text.strip():
+            self._close_containers(text)
+        self.blanks = 0
+
+    def _rewrite(self, text: str, cell: _MarkdownCell) -> str:
+        heading = HEADING_ATTRS.match(text)
+        if heading:
+            text = heading[1]
+        reference = REFERENCE.match(text)
+        if reference:
+            url = self._url(reference["url"], image=False, cell=cell)
+            return reference["head"] + url + reference["tail"]
+        return LINK.sub(lambda m: self._link(m, cell), text)
+
+    def _link(self, match: re.Match, cell: _MarkdownCell) -> str:
+        url = self._url(match["url"], image=bool(match["bang"]), cell=cell)
+        return f"{match['bang']}[{match['text']}]({url}{match['title'] or ''})"
+
+    def _url(self, url: str, image: bool, cell: _MarkdownCell) -> str:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):  # https:, mailto:, data:, ...
+            return url
+        path, _, fragment = url.partition("#")
+        fragment = "#" + fragment if fragment else ""
+        if not path:  # an anchor on this page
+            return self.site.page_url(self.page.name) + fragment
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.name), path))
+        if target.endswith(".md"):
+            return self.site.page_url(target) + fragment
+        source = docpages.DOCS / target
+        mime = IMAGE_TYPES.get(source.suffix.lower())
+        if image and mime and source.is_file():
+            return "attachment:" + cell.attach(source, mime)
+        return self.site.file_url(target) + fragment
+
+
+@dataclass
+class _MarkdownCell:
+    lines: list[str]
+    attachments: dict
+
+    def attach(self, source: Path, mime: str) -> str:
+        name = source.name
+        while name in self.attachments and self.attachments[name]["path"] != source:
+            name = "_" + name
+        data = base64.b64encode(source.read_bytes()).decode("ascii")
+        self.attachments[name] = {"path": source, "bundle": {mime: data}}
+        return name
+
+    def node(self, cell_id: str):
+        while self.lines and not self.lines[-1].strip(" >"):
+            self.lines.pop()
+        cell = v4.new_markdown_cell("\n".join(self.lines), id=cell_id)
+        if self.attachments:
+            cell.attachments = {name: a["bundle"] for name, a in self.attachments.items()}
+        return cell
+
+
+# --- the notebook -----------------------------------------------------------------------------
+
+
+def quiet(code: str) -> str:
+    """The block's code, ending with `;` when its last statement is a bare expression.
+
+    A page runs as a script, where the value of an expression statement is thrown away; Jupyter
+    shows the value of a cell's last one (`save_figure(...)` would show a path the page does not).
+    A trailing `;` is IPython's way of not showing it, so the cell prints what the block prints.
+    `print(...)` returns None and is left alone.
+    """
+    import ast
+
+    try:
+        body = ast.parse(code).body
+    except SyntaxError:
+        return code
+    last = body[-1] if body else None
+    if not isinstance(last, ast.Expr):
+        return code
+    call = last.value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print":
+        return code
+    lines = code.split("\n")
+    line = lines[last.end_lineno - 1]
+    column = len(line.encode("utf-8")[: last.end_col_offset].decode("utf-8"))
+    lines[last.end_lineno - 1] = line[:column] + ";" + line[column:]
+    return "\n".join(lines)
+
+
+def _cell_id(page: docpages.Page, index: int) -> str:
+    # nbformat 4.5: 1-64 characters of [a-zA-Z0-9-_]; unique within the notebook.
+    stem = re.sub(r"[^a-zA-Z0-9-_]", "-", page.stem)[:56]
+    return f"{stem}-{index:03d}"
+
+
+def _header(page: docpages.Page, title: str, site: Site, verified: dict) -> str:
+    url = site.page_url(page.name)
+    return (
+        f"{title}\n\n"
+        f"*Generated from [this page]({url}) of {site.site_name}: the same code in the same "
+        "order, and under each cell the output that code printed when the page was checked "
+        f"(torch {verified['torch']} on the {verified['device'].upper()}).*\n\n"
+        "Run the set-up cell first, then every cell from top to bottom. With a GPU the code runs "
+        "on CUDA: outputs that depend on random numbers then differ from the ones shown, because "
+        "CUDA's generator draws different numbers."
+    )
+
+
+def build(page: docpages.Page) -> nbformat.NotebookNode:
+    """The page as a notebook: header, set-up cell, then its prose and code in page order."""
+    site_info, verified = site(), verified_with()
+    expanded = list(page.expanded)
+    start = 0
+    if expanded and expanded[0].strip() == "---":  # front matter is for MkDocs only
+        start = expanded.index("---", 1) + 1 if "---" in expanded[1:] else 0
+    spans = _block_spans(page)
+    cells: list = []
+    prose = _Prose(page, site_info)
+    current = _MarkdownCell([], {})
+    title = None
+    execution_count = 1
+
+    def flush() -> None:
+        nonlocal current
+        if any(line.strip(" >") for line in current.lines):
+            cells.append(current)
+        current = _MarkdownCell([], {})
+
+    index = start
+    while index < len(expanded):
+        text = expanded[index]
+        if index in spans:
+            block, end = spans[index]
+            for skipped in expanded[index : end + 1]:
+                prose.skip(skipped)
+            flush()
+            cells.append(block)
+            index = end + 1
+            continue
+        if title is None and not prose.stack and text.startswith("# "):
+            title = text.strip()
+        else:
+            prose.line(text, current)
+        index += 1
+    flush()
+
+    nb = v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        # The page this notebook is generated from (tools/notebook_links.py links the two).
+        PAGE_KEY: page.name,
+    }
+    title = title or f"# {page.stem}"
+    nb.cells.append(v4.new_markdown_cell(_header(page, title, site_info, verified)))
+    setup = SETUP.format(
+        repo_url=site_info.repo_url,
+        torch=verified["torch"],
+        torch_release=verified["torch"].split("+")[0],
+    ).rstrip("\n")
+    nb.cells.append(v4.new_code_cell(setup, execution_count=execution_count))
+    for item in cells:
+        if isinstance(item, _MarkdownCell):
+            nb.cells.append(item)
+            continue
+        execution_count += 1
+        outputs = []
+        if item.expected:
+            outputs.append(v4.new_output("stream", name="stdout", text=item.expected))
+        cell = v4.new_code_cell(
+            quiet(item.code.rstrip("\n")), execution_count=execution_count, outputs=outputs
+        )
+        nb.cells.append(cell)
+    for position, cell in enumerate(nb.cells):
+        if isinstance(cell, _MarkdownCell):
+            nb.cells[position] = cell.node(_cell_id(page, position))
+        else:
+            cell.id = _cell_id(page, position)
+    nbformat.validate(nb)
+    return nb
+
+
+def render(page: docpages.Page) -> str:
+    """The notebook's file contents: nbformat's JSON (sorted keys), ending with a newline."""
+    return nbformat.writes(build(page)) + "\n"
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list:
+    """The code cells that hold the page's blocks, in page order (all but the set-up cell)."""
+    return [cell for cell in nb.cells if cell.cell_type == "code"][1:]
+
+
+# --- writing and checking ---------------------------------------------------------------------
+
+
+def stale(pages: list[docpages.Page] | None = None) -> list[str]:
+    """One line per notebook that differs from a fresh generation, or has no page any more."""
+    pages = notebook_pages() if pages is None else pages
+    problems = []
+    expected = {notebook_path(page): page for page in pages}
+    for path, page in expected.items():
+        rel = path.relative_to(docpages.ROOT)
+        if not path.is_file():
+            problems.append(f"{rel} is missing for {page.relpath}")
+        elif path.read_text(encoding="utf-8") != render(page):
+            problems.append(f"{rel} is stale against {page.relpath}")
+    for path in sorted(NOTEBOOKS.rglob("*.ipynb")) if NOTEBOOKS.is_dir() else []:
+        if path not in expected:
+            problems.append(f"{path.relative_to(docpages.ROOT)} has no page with code")
+    return problems
+
+
+def write_all() -> list[Path]:
+    """Regenerate every notebook; remove those whose page is gone. Returns what changed."""
+    changed = []
+    pages = notebook_pages()
+    wanted = {notebook_path(page) for page in pages}
+    for page in pages:
+        path = notebook_path(page)
+        text = render(page)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    for path in sorted(NOTEBOOKS.rglob("*.ipynb")) if NOTEBOOKS.is_dir() else []:
+        if path not in wanted:
+            path.unlink()
+            changed.append(path)
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report stale notebooks")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = stale()
+        for problem in problems:
+            print(f"{problem}; run `{UPDATE_COMMAND}`")
+        return 1 if problems else 0
+    for path in write_all():
+        print(f"updated {path.relative_to(docpages.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
