@@ -67,7 +67,8 @@ for name, by_hand, autograd in [
     ("dL/dW", dL_dW, W.grad),
     ("dL/db", dL_db, b.grad),
 ]:
+    shape = str(tuple(by_hand.shape))
     same = torch.allclose(by_hand, autograd)
     gap = (by_hand - autograd).abs().max().item()
-    print(f"{name:9}  shape {tuple(by_hand.shape)!s:8}  allclose {same}  max abs diff {gap:.1e}")
+    print(f"{name:9}  shape {shape:8}  allclose {same}  max abs diff {gap:.1e}")
 # --8<-- [end:by-hand]
