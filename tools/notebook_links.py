@@ -4,7 +4,10 @@ Colab" (the committed notebook in the repository named by repo_url) and, on the 
 notebook rendered by mkdocs-jupyter.
 
 The links go right under the page's title. The rendered notebook pages are left out of the
-search index: their text is the page's text, which is indexed already.
+search index (their text is the page's text, which is indexed already), and use the site's own
+renderers: nbconvert's template loads MathJax and mermaid from a CDN, so those scripts are
+dropped, math in the markdown cells is marked up as pymdownx.arithmatex marks it (KaTeX then
+renders it, overrides/main.html) and mermaid blocks are left to Material, as on every page.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from mkdocs.utils import get_relative_url
 
 PAGE_KEY = "docs_page"  # notebook metadata naming its page (tools/notebooks.py writes it)
 H1_END = re.compile(r"</h1>", re.I)
+# $$display$$ and $inline$ math, as Jupyter reads it (not across paragraphs, not "$5 and $6").
+MATH = re.compile(
+    r"\$\$(?P<display>.+?)\$\$|(?<![\\$\w])\$(?=\S)(?P<inline>[^$]+?)(?<=\S)\$(?!\w)", re.S
+)
 _notebook_of: dict[str, str] = {}  # page src_uri -> notebook src_uri
 
 
@@ -51,9 +58,48 @@ def _link(href: str, text: str, extra: str = "") -> str:
     return f'<a class="md-button" href="{html.escape(href)}"{extra}>{text}</a>'
 
 
+def _uses_the_site_renderers(content: str) -> str:
+    """A page rendered by mkdocs-jupyter, without its CDN scripts, its math as arithmatex's."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(content, "html.parser")
+    for script in soup.find_all("script"):
+        src, kind = script.get("src"), script.get("type")
+        if (
+            (src is not None and not src.strip())  # MathJax's loader, left without a URL
+            or kind == "text/x-mathjax-config"
+            or (kind == "module" and "mermaid" in (script.string or ""))
+        ):
+            script.decompose()
+    for style in soup.find_all("style"):
+        if ".jp-Mermaid" in (style.string or ""):  # hides mermaid blocks until its script ran
+            style.decompose()
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        if "mathjax" in comment.lower() or "mermaid" in comment.lower():
+            comment.extract()
+    for cell in soup.select(".jp-RenderedMarkdown"):
+        for text in cell.find_all(string=MATH.search):
+            if text.find_parent(["code", "pre", "script", "style"]) or isinstance(text, Comment):
+                continue
+            parts, last = [], 0
+            for match in MATH.finditer(text):
+                parts.append(text[last : match.start()])
+                span = soup.new_tag("span", attrs={"class": "arithmatex"})
+                if match["display"] is not None:
+                    span.string = "\\[" + match["display"] + "\\]"
+                else:
+                    span.string = "\\(" + match["inline"] + "\\)"
+                parts.append(span)
+                last = match.end()
+            parts.append(text[last:])
+            text.replace_with(*[part for part in parts if part != ""])
+    return str(soup)
+
+
 def on_page_content(content: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".ipynb"):  # a notebook rendered by mkdocs-jupyter
         page.meta.setdefault("search", {})["exclude"] = True
+        content = _uses_the_site_renderers(content)
         notebook_uri = page.file.src_uri
         view = None
     else:

@@ -374,6 +374,10 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
             quiet(item.code.rstrip("\n")), execution_count=execution_count, outputs=outputs
         )
         nb.cells.append(cell)
+        if item.output_language == "mermaid" and item.expected:
+            # The page draws this output as a diagram; Jupyter draws a mermaid block too.
+            diagram = ["```mermaid", *item.expected.rstrip("\n").split("\n"), "```"]
+            nb.cells.append(_MarkdownCell(diagram, {}))
     for position, cell in enumerate(nb.cells):
         if isinstance(cell, _MarkdownCell):
             nb.cells[position] = cell.node(_cell_id(page, position))
