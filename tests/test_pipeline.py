@@ -71,7 +71,7 @@ PAGES_WITH_CODE = [page for page in PAGES if page.blocks]
 
 @pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=[p.name for p in PAGES_WITH_CODE])
 def test_outputs_do_not_depend_on_the_thread_count(page):
-    """The committed outputs came from the default thread count; one thread prints the same bytes."""
+    """Outputs committed from a default-thread run print the same bytes with one thread."""
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -164,13 +164,16 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
 
 
 def test_cuda_printouts_are_normalised_to_the_cpu_ones():
-    cuda = "tensor([1., 2.], device='cuda:0', grad_fn=<MulBackward0>)\ncuda:0\ndevice(type='cuda', index=0)"
+    cuda = (
+        "tensor([1., 2.], device='cuda:0', grad_fn=<MulBackward0>)\n"
+        "cuda:0\ndevice(type='cuda', index=0)"
+    )
     cpu = "tensor([1., 2.], grad_fn=<MulBackward0>)\ncpu\ndevice(type='cpu')"
     assert docpages.normalise_device(cuda) == cpu
 
 
 def test_blocks_after_the_first_random_draw_are_marked_random():
-    """On CUDA, outputs after a random draw are not compared (its generator differs from the CPU's)."""
+    """On CUDA, outputs after a random draw are not compared: its generator differs from the CPU's."""
     page = next(p for p in PAGES if p.name == "part01-tensors.md")
     results = docpages.PageRun(page).run_all()
     flags = [r.random_so_far for r in results]
