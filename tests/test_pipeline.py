@@ -173,7 +173,7 @@ def test_cuda_printouts_are_normalised_to_the_cpu_ones():
 
 
 def test_blocks_after_the_first_random_draw_are_marked_random():
-    """On CUDA, outputs after a random draw are not compared: its generator differs from the CPU's."""
+    """On CUDA, outputs after a random draw are not compared: CUDA draws other numbers."""
     page = next(p for p in PAGES if p.name == "part01-tensors.md")
     results = docpages.PageRun(page).run_all()
     flags = [r.random_so_far for r in results]
