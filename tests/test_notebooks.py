@@ -272,4 +272,8 @@ def test_site_links_the_page_to_its_notebook(page: docpages.Page, built_site: Pa
     view = by_text.get("View the notebook")
     assert view is not None, f"{page.relpath}: no link to the rendered notebook"
     rendered = built_site / posixpath.normpath(posixpath.join(url_dir, view["href"]))
-    assert "jp-Notebook" in (rendered / "index.html").read_text(encoding="utf-8")
+    notebook_html = (rendered / "index.html").read_text(encoding="utf-8")
+    assert "jp-Notebook" in notebook_html
+    # nbconvert's template would load MathJax and mermaid from a CDN; the site's own do instead.
+    assert "cdnjs" not in notebook_html
+    assert '<script src="">' not in notebook_html

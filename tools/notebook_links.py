@@ -19,6 +19,8 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
+from bs4 import BeautifulSoup, Comment, Tag
+from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
 
 PAGE_KEY = "docs_page"  # notebook metadata naming its page (tools/notebooks.py writes it)
@@ -58,10 +60,8 @@ def _link(href: str, text: str, extra: str = "") -> str:
     return f'<a class="md-button" href="{html.escape(href)}"{extra}>{text}</a>'
 
 
-def _uses_the_site_renderers(content: str) -> str:
+def _uses_the_site_renderers(content: str):
     """A page rendered by mkdocs-jupyter, without its CDN scripts, its math as arithmatex's."""
-    from bs4 import BeautifulSoup, Comment
-
     soup = BeautifulSoup(content, "html.parser")
     for script in soup.find_all("script"):
         src, kind = script.get("src"), script.get("type")
@@ -77,6 +77,11 @@ def _uses_the_site_renderers(content: str) -> str:
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         if "mathjax" in comment.lower() or "mermaid" in comment.lower():
             comment.extract()
+    for diagram in soup.select(".jp-Mermaid > pre.mermaid"):
+        # nbconvert writes the diagram's source unescaped: a label's <br/> became an element.
+        diagram.string = "".join(
+            str(child) if isinstance(child, Tag) else child for child in diagram.contents
+        )
     for cell in soup.select(".jp-RenderedMarkdown"):
         for text in cell.find_all(string=MATH.search):
             if text.find_parent(["code", "pre", "script", "style"]) or isinstance(text, Comment):
@@ -93,13 +98,40 @@ def _uses_the_site_renderers(content: str) -> str:
                 last = match.end()
             parts.append(text[last:])
             text.replace_with(*[part for part in parts if part != ""])
-    return str(soup)
+    return soup
+
+
+def _toc(soup) -> TableOfContents:
+    """The table of contents from the rendered headings (mkdocs-jupyter's drops inline code)."""
+    root: list[dict] = []
+    stack: list[dict] = []
+    for heading in soup.select(".jp-RenderedMarkdown :is(h1, h2, h3, h4, h5, h6)[id]"):
+        name = "".join(
+            str(child)
+            for child in heading.contents
+            if not (isinstance(child, Tag) and "anchor-link" in child.get("class", []))
+        )
+        token = {"level": int(heading.name[1]), "id": heading["id"], "name": name, "children": []}
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return get_toc(root)
 
 
 def on_page_content(content: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".ipynb"):  # a notebook rendered by mkdocs-jupyter
         page.meta.setdefault("search", {})["exclude"] = True
-        content = _uses_the_site_renderers(content)
+        soup = _uses_the_site_renderers(content)
+        site_url = config.site_url or ""
+        for link in soup.select("a[href]") if site_url else []:
+            if link["href"].startswith(site_url):  # the notebook's links to the site, made local
+                link["href"] = get_relative_url(link["href"][len(site_url) :] or ".", page.url)
+        page.toc = _toc(soup)
+        content = str(soup)
+        source = next((md for md, nb in _notebook_of.items() if nb == page.file.src_uri), None)
+        if source and page.edit_url:  # the notebook is generated: edit (or view) its page
+            page.edit_url = page.edit_url.replace(page.file.src_uri, source)
         notebook_uri = page.file.src_uri
         view = None
     else:
