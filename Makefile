@@ -36,7 +36,8 @@ test: setup
 doctest: $(VENV)/.installed
 	$(BIN)/pytest tests/test_pages.py
 
-# Rewrite every output block, generated plot and docs/verified-with.json from a real run.
+# Rewrite every output block, generated plot and docs/verified-with.json from a real run,
+# then every notebook under docs/notebooks/ from the rewritten pages (tests/conftest.py).
 update-outputs: $(VENV)/.installed
 	$(BIN)/pytest tests/test_pages.py --update-outputs -q
 
