@@ -8,6 +8,8 @@ site never asks another host for a script, a stylesheet or a font.
 from __future__ import annotations
 
 import json
+import math
+import struct
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -26,6 +28,11 @@ VENDOR_FILES = {
 }
 KATEX_FONTS = "katex/dist/fonts"
 
+# docs/assets/favicon.svg, on a 32 x 32 grid: a clock at one o'clock.
+FAVICON_DISK = (16.0, 16.0, 15.0, (0xD8, 0x43, 0x15))  # centre x, y, radius, RGB
+FAVICON_RING = (11.0, 2.5)  # radius, stroke width (white)
+FAVICON_HANDS = (((16.0, 16.0), (16.0, 8.0)), ((16.0, 16.0), (19.0, 10.8)))  # width as the ring
+
 
 def _vendor_sources() -> dict[str, Path]:
     sources = {site: NODE_MODULES / src for site, src in VENDOR_FILES.items()}
@@ -42,6 +49,52 @@ def _vendor_sources() -> dict[str, Path]:
     return sources
 
 
+def _favicon_ico(size: int = 32, samples: int = 4) -> bytes:
+    """favicon.ico drawn from the same shapes as favicon.svg (for browsers that ask for it)."""
+    cx, cy, radius, rgb = FAVICON_DISK
+    ring_radius, stroke = FAVICON_RING
+    scale = 32 / size
+
+    def on_hand(x, y):
+        for (x0, y0), (x1, y1) in FAVICON_HANDS:
+            dx, dy = x1 - x0, y1 - y0
+            t = max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)))
+            if math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= stroke / 2:
+                return True
+        return False
+
+    rows = []
+    for row in range(size):
+        pixels = b""
+        for col in range(size):
+            white = disk = 0
+            for sy in range(samples):
+                for sx in range(samples):
+                    x = (col + (sx + 0.5) / samples) * scale
+                    y = (row + (sy + 0.5) / samples) * scale
+                    d = math.hypot(x - cx, y - cy)
+                    if abs(d - ring_radius) <= stroke / 2 or on_hand(x, y):
+                        white += 1
+                    elif d <= radius:
+                        disk += 1
+            covered = white + disk
+            if not covered:
+                pixels += b"\0\0\0\0"
+                continue
+            r, g, b = (round((255 * white + c * disk) / covered) for c in rgb)
+            pixels += bytes((b, g, r, round(255 * covered / samples**2)))
+        rows.append(pixels)
+    xor = b"".join(reversed(rows))  # bottom-up, BGRA
+    mask = bytes(((size + 31) // 32) * 4 * size)  # alpha does the masking
+    bitmap = struct.pack("<IiiHHIIiiII", 40, size, 2 * size, 1, 32, 0, len(xor), 0, 0, 0, 0)
+    image = bitmap + xor + mask
+    return (
+        struct.pack("<HHH", 0, 1, 1)
+        + struct.pack("<BBBBHHII", size, size, 0, 0, 1, 32, len(image), 6 + 16)
+        + image
+    )
+
+
 def on_config(config):
     if VERIFIED_WITH.is_file():
         config.extra["verified_with"] = json.loads(VERIFIED_WITH.read_text(encoding="utf-8"))
@@ -51,4 +104,5 @@ def on_config(config):
 def on_files(files: Files, config) -> Files:
     for site_path, source in _vendor_sources().items():
         files.append(File.generated(config, f"assets/vendor/{site_path}", abs_src_path=str(source)))
+    files.append(File.generated(config, "favicon.ico", content=_favicon_ico()))
     return files
