@@ -10,6 +10,7 @@ download and Colab links.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import os
 import posixpath
 import sys
@@ -167,8 +168,17 @@ async def _execute_all(pages, device: str, workdir: Path) -> dict[str, object]:
 def executed(device, request) -> dict[str, object]:
     if _update_mode(request):
         pytest.skip("--update-outputs rewrites the outputs the notebooks are compared with")
+    # Only the notebooks whose test is selected (-k part03 runs one kernel, not all of them).
+    selected = {
+        item.callspec.params["page"].name
+        for item in request.session.items
+        if getattr(item, "originalname", None)
+        == "test_notebook_runs_and_prints_what_the_page_shows"
+        and item.callspec.params.get("device") == device
+    }
+    pages = [page for page in PAGES if page.name in selected]
     with tempfile.TemporaryDirectory(prefix="notebooks-") as workdir:
-        yield asyncio.run(_execute_all(PAGES, device, Path(workdir)))
+        yield asyncio.run(_execute_all(pages, device, Path(workdir)))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
@@ -207,11 +217,14 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
         if device != "cpu":
             continue  # on CUDA a clean run is the check (random draws differ from the CPU's)
         expected, actual = block.expected or "", _stdout(cell)
-        assert actual == expected, (
-            f"{where} printed something else in Jupyter than the page shows "
-            "(the page's output is verified by tests/test_pages.py):\n"
-            f"--- page\n{expected}--- notebook\n{actual}"
-        )
+        if actual != expected:
+            diff = difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                fromfile=f"{block.where()} (the page's verified output)",
+                tofile=f"{rel} run in a Jupyter kernel",
+            )
+            pytest.fail(f"{where} printed something else:\n{''.join(diff)}", pytrace=False)
 
 
 # --- the built site links every page to its notebook ----------------------------------------
