@@ -47,6 +47,17 @@ MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.
 NODE = re.compile(r'^\s*n\d+[\[(]+"(.*)"[\])]+\s*$', re.M)
 PAGES = ("part02-autograd/", "diagram-escape-probe/")
 
+# Diagrams may load only when they come near the viewport: scroll each undrawn one into view
+# (looked up afresh on every poll, since Material replaces the elements while it draws them).
+ALL_DRAWN = """
+(n) => {
+  const drawn = (e) => e.shadowRoot && e.shadowRoot.querySelector("svg");
+  const waiting = [...document.querySelectorAll(".md-content .mermaid")].filter((e) => !drawn(e));
+  if (waiting.length) waiting[0].scrollIntoView();
+  return [...document.querySelectorAll("div.mermaid")].filter(drawn).length === n;
+}
+"""
+
 RENDERED = """
 () => [...document.querySelectorAll("div.mermaid")].map((host) => {
   const svg = host.shadowRoot && host.shadowRoot.querySelector("svg");
@@ -165,14 +176,7 @@ def test_backward_graph_renders(browser, site: Path, base_url: str, path: str, s
         page = context.new_page()
         page.on("pageerror", lambda error: page_errors.append(str(error)))
         page.goto(base_url + path, wait_until="load")
-        for index in range(len(sources)):  # diagrams may load only once they come into view
-            page.locator(".md-content .mermaid").nth(index).scroll_into_view_if_needed()
-        page.wait_for_function(
-            "(n) => [...document.querySelectorAll('div.mermaid')]"
-            ".filter((d) => d.shadowRoot && d.shadowRoot.querySelector('svg')).length === n",
-            arg=len(sources),
-            timeout=30_000,
-        )
+        page.wait_for_function(ALL_DRAWN, arg=len(sources), timeout=30_000)
         rendered = page.evaluate(RENDERED)
 
     assert len(rendered) == len(sources)
