@@ -171,7 +171,7 @@ def shapes(module):
 def size(n_bytes):
     for unit in ("B", "kB", "MB", "GB"):
         if n_bytes < 1000 or unit == "GB":
-            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
+            return f"{n_bytes:.1f} {unit}"
         n_bytes /= 1000
 
 
