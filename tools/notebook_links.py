@@ -31,6 +31,33 @@ MATH = re.compile(
 )
 _notebook_of: dict[str, str] = {}  # page src_uri -> notebook src_uri
 
+# The notebook's code in the colours of the site's own code blocks (Material's variables, light
+# and dark), instead of nbconvert's Pygments theme, whose comments, numbers and `is` are below
+# WCAG AA contrast on Material's code background. Classes as Material maps them.
+_TOKENS = {
+    "operator": ".o, .ow",
+    "punctuation": ".p",
+    "string": ".cpf, .l, .s, .sa, .sb, .sc, .s2, .si, .s1, .ss",
+    "special": ".cp, .se, .sh, .sr, .sx",
+    "number": ".m, .mb, .mf, .mh, .mi, .il, .mo",
+    "keyword": ".k, .kd, .kn, .kp, .kr, .kt, .nd, .ni, .nl, .nt",
+    "name": ".kc, .n",
+    "constant": ".no, .nb, .bp",
+    "function": ".nc, .ne, .nf, .nn, .fm",
+    "comment": ".c, .cm, .c1, .ch, .cs, .sd",
+    "variable": ".na, .nv, .vc, .vg, .vi",
+    "generic": ".ge, .gr, .gh, .go, .gp, .gs, .gu, .gt",
+}
+NOTEBOOK_CSS = (
+    ".jupyter-wrapper .highlight-ipynb { background: var(--md-code-bg-color); "
+    "color: var(--md-code-fg-color); }\n"
+    + "".join(
+        ", ".join(f".jupyter-wrapper .highlight-ipynb {c.strip()}" for c in classes.split(","))
+        + f" {{ color: var(--md-code-hl-{kind}-color); font-weight: normal; font-style: normal }}\n"
+        for kind, classes in _TOKENS.items()
+    )
+)
+
 
 def on_files(files, config):
     _notebook_of.clear()
@@ -77,6 +104,11 @@ def _uses_the_site_renderers(content: str):
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         if "mathjax" in comment.lower() or "mermaid" in comment.lower():
             comment.extract()
+    style = soup.new_tag("style")
+    style.string = NOTEBOOK_CSS
+    soup.insert(0, style)
+    for code in soup.select(".highlight-ipynb, .jupyter-wrapper pre:not(.mermaid)"):
+        code["tabindex"] = "0"  # it may scroll sideways: keyboard users must be able to reach it
     for diagram in soup.select(".jp-Mermaid > pre.mermaid"):
         # nbconvert writes the diagram's source unescaped: a label's <br/> became an element.
         diagram.string = "".join(
