@@ -113,6 +113,53 @@ def test_a_cell_shows_only_what_its_block_prints(code, cell):
     assert notebooks.quiet(code) == cell
 
 
+EXAMPLE_PAGE = """\
+# Title
+
+See [Tensors](part01-tensors.md#x), [below](#y) and $x$.
+
+!!! warning "A \\"quoted\\" title"
+    Inside.
+
+    ```python
+    print(1)
+    ```
+
+    <!--pytest-codeblocks:expected-output-->
+    ```text title="Output"
+    1
+    ```
+
+    After.
+
+=== "Tab"
+
+    More.
+
+## Heading { #y }
+"""
+
+
+def test_material_markdown_becomes_jupyter_markdown():
+    lines = EXAMPLE_PAGE.splitlines()
+    origins = [docpages.Origin(number) for number in range(1, len(lines) + 1)]
+    page = docpages.Page(docpages.DOCS / "part99-example.md", lines, lines, origins)
+    page.blocks = docpages._blocks(page)
+    site = notebooks.site().site_url.rstrip("/")
+    nb = notebooks.build(page)
+    assert nb.cells[0].source.startswith("# Title\n")
+    assert [(c.cell_type, c.source) for c in nb.cells[2:]] == [
+        (
+            "markdown",
+            f"See [Tensors]({site}/part01-tensors/#x), [below]({site}/part99-example/#y) and $x$."
+            '\n\n> **A "quoted" title**\n>\n> Inside.',
+        ),
+        ("code", "print(1)"),
+        ("markdown", "> After.\n\n**Tab**\n\nMore.\n\n## Heading"),
+    ]
+    assert nb.cells[3].outputs == [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+
+
 # --- executing them -------------------------------------------------------------------------
 
 

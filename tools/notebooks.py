@@ -39,10 +39,11 @@ UPDATE_COMMAND = "make update-outputs"
 PAGE_KEY = "docs_page"  # notebook metadata: the page under docs/ it was generated from
 
 MARKER = re.compile(r"^\s*<!--\s*pytest[-.\w:()]*\s*-->\s*$")
+TITLE = r"\"(?P<title>(?:[^\"\\]|\\.)*)\""  # "a title", with \" inside it
 ADMONITION = re.compile(
-    r"^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+\"(?P<title>[^\"]*)\")?\s*$"
+    r"^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+[\w-]+)*(?:\s+" + TITLE + r")?\s*$"
 )
-TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+\"(?P<title>[^\"]*)\"\s*$")
+TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+" + TITLE + r"\s*$")
 HEADING_ATTRS = re.compile(r"^(#{1,6} .*?)\s*\{\s*[#.][^}]*\}\s*$")
 # [text](url "title") or ![alt](url){ attr_list }: the url is rewritten, an attr_list dropped.
 LINK = re.compile(
@@ -148,6 +149,10 @@ def _block_spans(page: docpages.Page) -> dict[int, tuple[docpages.Block, int]]:
     return spans
 
 
+def _unescape(title: str | None) -> str | None:
+    return None if title is None else re.sub(r"\\(.)", r"\1", title)
+
+
 class _Prose:
     """Turns the page's Markdown into plain (Jupyter) Markdown, line by line.
 
@@ -184,7 +189,7 @@ class _Prose:
         content = text[depth:]
         prefix = self._prefix()
         if match := ADMONITION.match(text):
-            title = match["title"]
+            title = _unescape(match["title"])
             if title is None:
                 title = match["kind"].replace("-", " ").capitalize()
             if title:
@@ -195,7 +200,7 @@ class _Prose:
             cell.lines.append(self._prefix().rstrip())
             return
         if match := TAB.match(text):
-            cell.lines.append(f"{prefix}**{match['title']}**")
+            cell.lines.append(f"{prefix}**{_unescape(match['title'])}**")
             self.stack.append((len(match["indent"]) + 4, False))
             self.blanks = 1
             return
