@@ -52,7 +52,7 @@ print(tuple(ffn(tokens).shape))
 class TinyRegressor(nn.Module):
     """A number in, a number out, with one Transformer-style FFN sub-block in between."""
 
-    def __init__(self, hidden=16, intermediate=64):
+    def __init__(self, hidden=16, intermediate=32):
         super().__init__()
         self.embed = nn.Linear(1, hidden)  # a number -> a vector of `hidden` features
         self.norm = nn.RMSNorm(hidden)
