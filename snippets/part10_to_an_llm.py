@@ -65,7 +65,7 @@ class TinyRegressor(nn.Module):
         return self.head(h)
 
 
-X = torch.linspace(-3, 3, 200).unsqueeze(1)  # 200 inputs, one feature each
+X = torch.linspace(-3, 3, 100).unsqueeze(1)  # 100 inputs, one feature each
 y = torch.sin(X)  # a target no straight line can follow
 # --8<-- [end:tiny-model]
 
