@@ -20,7 +20,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets import default
 
 from tests import docpages
 from tools import notebooks
@@ -180,6 +183,15 @@ def _kernel_env(device: str) -> dict[str, str]:
     return env
 
 
+class _ThisPythonsKernel(AsyncKernelManager):
+    """ipykernel's own kernel spec, which runs this Python (sys.executable), whatever kernel
+    specs are installed elsewhere (a user's "python3" may well run another Python)."""
+
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self):
+        return KernelSpecManager(kernel_dirs=[])
+
+
 async def _execute_all(pages, device: str, workdir: Path) -> dict[str, object]:
     """Each notebook in its own kernel and scratch directory, JOBS at a time."""
     slots = asyncio.Semaphore(JOBS)
@@ -195,8 +207,9 @@ async def _execute_all(pages, device: str, workdir: Path) -> dict[str, object]:
         scratch.mkdir()
         client = NotebookClient(
             nb,
-            timeout=CELL_TIMEOUT,
             kernel_name="python3",
+            kernel_manager_class=_ThisPythonsKernel,
+            timeout=CELL_TIMEOUT,
             allow_errors=False,
             resources={"metadata": {"path": str(scratch)}},
         )
