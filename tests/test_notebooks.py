@@ -72,6 +72,14 @@ def test_every_notebook_has_its_page(request):
     assert not orphans, f"no page with code for {orphans}; run `make update-outputs`"
 
 
+def test_the_intro_and_every_part_have_a_notebook():
+    parts = sorted(p.name for p in docpages.DOCS.glob("part*.md"))
+    assert parts, "no part pages found"
+    assert {page.name for page in PAGES} >= {"index.md", *parts}, (
+        "a page without a ```python block gets no notebook"
+    )
+
+
 def test_a_changed_snippet_makes_its_notebook_stale():
     """The staleness check sees a change in included code, not only in the page's own text."""
     page = next(p for p in PAGES if any(o.source for b in p.blocks for o in b.origins))
