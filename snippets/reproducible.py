@@ -11,15 +11,22 @@ import random
 import torch
 
 SEED = 0
+THREADS = 1
 
 
-def configure(device: str = "cpu") -> None:
-    """Reset torch's global state to the documented defaults and seed every generator."""
+def configure(device: str = "cpu", threads: int = THREADS) -> None:
+    """Reset torch's global state to the documented defaults and seed every generator.
+
+    One intra-op thread by default: the pages' tensors are tiny, so more threads only add
+    scheduling overhead (and, on a busy machine, long stalls), and a fixed count means a
+    reduction adds its numbers in the same order on every machine.
+    """
     random.seed(SEED)
     torch.manual_seed(SEED)  # seeds the CPU and every CUDA generator
     torch.set_default_dtype(torch.float32)
     torch.set_default_device(device)
     torch.set_grad_enabled(True)
+    torch.set_num_threads(threads)
     # Explicitly the library defaults, so a page that changes them cannot leak into the next.
     torch.set_printoptions(profile="default")
     # No autotuning: cuDNN would otherwise pick its kernels by timing them, run by run.

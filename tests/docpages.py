@@ -33,7 +33,7 @@ PYTHON_LIKE_FENCE = re.compile(
     r"^\s*(?P<fence>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>python3?|py|pycon)\b(?P<rest>.*)$"
 )
 EXECUTED_SYNTAX = "python"
-OUTPUT_FENCE = "```text title=\"Output\""  # Material shows the title above the block
+OUTPUT_FENCE = '```text title="Output"'  # Material shows the title above the block
 
 
 @dataclass(frozen=True)
@@ -238,9 +238,10 @@ class Result:
 class PageRun:
     """Runs one page's blocks in order, in one namespace, in a scratch working directory."""
 
-    def __init__(self, page: Page, device: str = "cpu"):
+    def __init__(self, page: Page, device: str = "cpu", threads: int | None = None):
         self.page = page
         self.device = device
+        self.threads = threads  # None: the documented default of snippets.reproducible
         self.namespace: dict = {"__name__": "__main__"}
         self.results: list[Result] = []
         self.workdir = Path(tempfile.mkdtemp(prefix=f"page-{page.path.stem}-"))
@@ -276,7 +277,10 @@ class PageRun:
         from snippets import reproducible
 
         if not self._configured:
-            reproducible.configure(self.device)
+            if self.threads is None:
+                reproducible.configure(self.device)
+            else:
+                reproducible.configure(self.device, threads=self.threads)
             self._configured = True
         block = self.page.blocks[len(self.results)]
         before = _rng_states(torch)
