@@ -12,7 +12,7 @@ setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 # Python: every package pinned in requirements.txt (torch 2.13.0 is the CPU build here).
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet pip==26.3
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
