@@ -100,3 +100,29 @@ def built_site(tmp_path_factory):
     )
     assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
     return site
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """The built site on 127.0.0.1 (a free port) under site_url's path, as on GitHub Pages."""
+    from tests.browser import SiteServer, site_base_path, site_url_from_config
+
+    with SiteServer(built_site, site_base_path(site_url_from_config())) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) per session."""
+    from pathlib import Path
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

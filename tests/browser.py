@@ -1,0 +1,532 @@
+"""Look at the built site as a reader's browser does, and report everything that goes wrong.
+
+`SiteServer` serves a built site on 127.0.0.1 under the path of `site_url` (as GitHub Pages serves
+a project site: `/pytorch-in-one-hour/…`, with `404.html` for any missing path). `check_pages`
+loads pages in headless Chromium (Debian's, driven by Playwright) and returns one `PageReport` per
+page: console errors, failed requests, requests to any other host (routed to abort), diagrams and
+formulas that did not render, links and anchors that do not resolve, and axe-core's serious and
+critical violations in both colour schemes. The tests assert on these reports, for the real site
+and for deliberately broken variants of it, so the checker is shown to catch what it claims to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html.parser
+import http.server
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
+# The rules whose outcome depends on colours: the only ones worth running again in the dark scheme.
+DARK_SCHEME_RULES = ["color-contrast", "link-in-text-block"]
+MATERIAL_SCHEMES = {"light": "default", "dark": "slate"}
+
+# Material renders each diagram into a *closed* shadow root; opening them lets the test look inside.
+# Uncaught errors are counted too, so a test can stop waiting for a diagram that will never come.
+INIT_SCRIPT = """
+(() => {
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    return attach.call(this, { ...init, mode: "open" });
+  };
+  window.__uncaught = 0;
+  addEventListener("error", () => window.__uncaught++);
+  addEventListener("unhandledrejection", () => window.__uncaught++);
+})();
+"""
+
+# Before any script runs, a diagram is `<pre class="mermaid">` and a formula `class="arithmatex"`.
+MERMAID_BLOCK = re.compile(r"<pre\b[^>]*\bclass=\"[^\"]*\bmermaid\b", re.I)
+MATH_BLOCK = re.compile(r"<(?:span|div)\b[^>]*\bclass=\"[^\"]*\barithmatex\b", re.I)
+
+RENDER_STATE = """
+() => {
+  const hosts = [...document.querySelectorAll("div.mermaid")];
+  const roots = hosts.map((h) => h.shadowRoot).filter(Boolean);
+  const svgs = roots.map((r) => r.querySelector("svg")).filter(Boolean);
+  const isError = (svg) => svg.getAttribute("aria-roledescription") === "error"
+    || /Syntax error in text/.test(svg.textContent);
+  const strays = [...document.querySelectorAll("body > div[id^='d__mermaid'], body > svg")];
+  const math = [...document.querySelectorAll(".arithmatex")];
+  return {
+    pending: document.querySelectorAll("pre.mermaid").length,
+    svgs: svgs.filter((s) => !isError(s)).length,
+    errorDiagrams: svgs.filter(isError).length
+      + strays.filter((s) => /Syntax error/.test(s.textContent)).length,
+    unthemed: svgs.filter((s) => !/--md-mermaid/.test(
+      [...s.querySelectorAll("style")].map((x) => x.textContent).join(""))).length,
+    math: math.length,
+    mathRendered: math.filter((m) => m.querySelector(".katex")
+      && !m.querySelector(".katex-error")).length,
+  };
+}
+"""
+
+PAGE_FACTS = """
+() => ({
+  h1: (document.querySelector(".md-content h1") || {}).textContent || "",
+  h1Visible: !!document.querySelector(".md-content h1")?.getClientRects().length,
+  materialReady: typeof document$ !== "undefined",
+  links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+  ids: [...document.querySelectorAll("[id]")].map((e) => e.id)
+    .concat([...document.querySelectorAll("a[name]")].map((a) => a.name)),
+})
+"""
+
+
+def site_base_path(site_url: str) -> str:
+    """The path a site is published under: '/pytorch-in-one-hour/' for a GitHub project site."""
+    path = urlsplit(site_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def site_url_from_config(config_file: Path = ROOT / "mkdocs.yml") -> str:
+    match = re.search(r"^site_url:\s*(\S+)", config_file.read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else "/"
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of a built site, as paths relative to its root ('', 'part01-tensors/', …)."""
+    pages = []
+    for html_file in sorted(site.rglob("index.html")):
+        rel = html_file.parent.relative_to(site).as_posix()
+        if rel.split("/")[0] not in ("assets", "search"):
+            pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    base = "/"
+    extra: dict[str, Path] = {}  # noqa: RUF012 (set per server)
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")  # as GitHub Pages
+        super().end_headers()
+
+    def translate_path(self, path):
+        path = urlsplit(path).path
+        if path in self.extra:
+            return str(self.extra[path])
+        if path == "/favicon.ico":  # browsers may ask the origin's root for it
+            path = self.base + "favicon.ico"
+        if not path.startswith(self.base):
+            return str(Path(self.directory) / ".not-in-the-site")
+        return super().translate_path("/" + path[len(self.base) :])
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()  # redirect to the slash
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():  # what GitHub Pages does
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return _Body(body)
+        return super().send_head()
+
+
+class _Body:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
+        pass
+
+
+class SiteServer:
+    """Serve `site` on 127.0.0.1 (a free port) under `base` in a background thread."""
+
+    AXE_PATH = "/__tests__/axe.min.js"  # outside the site: for the tests only
+
+    def __init__(self, site: Path, base: str = "/"):
+        handler = type("Handler", (_Handler,), {"base": base, "extra": {self.AXE_PATH: AXE}})
+        self._httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+        )
+        self._httpd.daemon_threads = True
+        self.site = site
+        self.base = base
+        self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.url = self.origin + base
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def file_for(self, url: str) -> Path | None:
+        """The file a same-origin URL is served from, or None when it would be a 404."""
+        path = unquote(urlsplit(url).path)
+        if not path.startswith(self.base):
+            return None
+        target = self.site / path[len(self.base) :]
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+
+@dataclass
+class PageReport:
+    path: str
+    h1: str = ""
+    errors: list[str] = field(default_factory=list)  # console errors, uncaught exceptions
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    not_rendered: list[str] = field(default_factory=list)  # page, diagrams, formulas
+    broken_links: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+    mermaid_expected: int = 0
+    mermaid_rendered: int = 0
+    math_expected: int = 0
+    math_rendered: int = 0
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    requests: list[str] = field(default_factory=list)  # every URL the page asked for
+    requests_before_scrolling: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return [
+            *self.errors,
+            *self.failed_requests,
+            *self.external_requests,
+            *self.not_rendered,
+            *self.broken_links,
+            *self.accessibility,
+        ]
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "id" or (tag == "a" and name == "name")):
+                self.ids.add(value)
+
+
+@functools.cache
+def static_ids(html_file: Path) -> frozenset[str]:
+    parser = _Ids()
+    parser.feed(html_file.read_text(encoding="utf-8"))
+    return frozenset(parser.ids)
+
+
+def new_context(browser, server: SiteServer, blocked: list[str]):
+    """A browser context whose every request to another host is aborted and recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(INIT_SCRIPT)
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(server.origin + "/"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return context
+
+
+def _watch(page, server: SiteServer, report: PageReport):
+    """Record console errors, uncaught exceptions and failed requests; returns `unwatch()`."""
+
+    def on_console(msg):
+        if msg.type == "error":
+            report.errors.append(f"console error: {msg.text}")
+
+    def on_pageerror(exc):
+        report.errors.append(f"uncaught: {exc}")
+
+    def on_response(response):
+        if response.status >= 400:
+            report.failed_requests.append(f"HTTP {response.status}: {response.url}")
+
+    def on_failed(request):
+        if request.url.startswith(server.origin + "/"):
+            report.failed_requests.append(f"failed: {request.url} ({request.failure})")
+
+    listeners = {
+        "console": on_console,
+        "pageerror": on_pageerror,
+        "response": on_response,
+        "requestfailed": on_failed,
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+
+    def unwatch():
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+
+    return unwatch
+
+
+# Diagrams load when they near the viewport: bring each undrawn one into view, as a reader
+# scrolling down would, until none is left or an uncaught error says one never will be drawn.
+DRAW_DIAGRAMS = """
+(timeout) => new Promise((resolve) => {
+  const start = Date.now();
+  const step = () => {
+    const waiting = document.querySelector(".md-content pre.mermaid");
+    if (!waiting || window.__uncaught > 0 || Date.now() - start > timeout) return resolve();
+    waiting.scrollIntoView();
+    setTimeout(step, 100);
+  };
+  step();
+}).then(() => window.scrollTo(0, 0))
+"""
+
+AXE_RUN = """
+(options) => axe.run(document, options).then((result) => result.violations.map((v) => ({
+  id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+  targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })))
+"""
+
+# The header's title swaps as the page scrolls: let CSS transitions finish before measuring.
+TRANSITIONS_DONE = "() => !document.getAnimations().some((a) => a.playState === 'running')"
+
+
+def axe_violations(page, scheme: str, rules: list[str] | None = None) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(url=page.evaluate("location.origin") + SiteServer.AXE_PATH)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(TRANSITIONS_DONE, timeout=3000)
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = rules
+    return [
+        f"axe {v['impact']} {v['id']} ({scheme} scheme): {v['help']}: {v['count']} element(s), "
+        f"e.g. {'; '.join(v['targets'])}"
+        for v in page.evaluate(AXE_RUN, options)
+        if v["impact"] in AXE_FAILING_IMPACTS
+    ]
+
+
+def set_scheme(page, scheme: str) -> None:
+    """Switch the system's colour scheme; the site follows it (Material's automatic palette)."""
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_function(
+        "(s) => document.body.dataset.mdColorScheme === s",
+        arg=MATERIAL_SCHEMES[scheme],
+        timeout=5000,
+    )
+
+
+def check_pages(
+    browser,
+    server: SiteServer,
+    pages: list[str],
+    *,
+    accessibility: bool | set[str] = True,
+    render_timeout_ms: int = 20000,
+) -> dict[str, PageReport]:
+    """Load each page (a path under the site's base) and report what went wrong on it.
+
+    `accessibility`: run axe-core on every page (True), on none (False) or on these paths. It
+    runs all its rules in the light scheme, then its colour rules in the dark scheme.
+    """
+    reports: dict[str, PageReport] = {}
+    blocked: list[str] = []
+    context = new_context(browser, server, blocked)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        for path in pages:
+            report = reports[path] = PageReport(path)
+            source = server.file_for(server.url + path)
+            html_text = source.read_text(encoding="utf-8") if source else ""
+            report.mermaid_expected = len(MERMAID_BLOCK.findall(html_text))
+            report.math_expected = len(MATH_BLOCK.findall(html_text))
+            blocked.clear()
+            requested.clear()
+            page.emulate_media(color_scheme="light")
+            unwatch = _watch(page, server, report)
+            try:
+                page.goto(server.url + path, wait_until="load")
+                report.requests_before_scrolling = list(requested)
+                if report.mermaid_expected:
+                    page.evaluate(DRAW_DIAGRAMS, render_timeout_ms)
+                state = page.evaluate(RENDER_STATE)
+                facts = page.evaluate(PAGE_FACTS)
+                if accessibility is True or (accessibility and path in accessibility):
+                    report.accessibility += axe_violations(page, "light")
+                    set_scheme(page, "dark")
+                    report.accessibility += axe_violations(page, "dark", DARK_SCHEME_RULES)
+            finally:
+                unwatch()
+            report.requests = list(requested)
+            report.external_requests = [f"request to another host: {url}" for url in blocked]
+            report.h1 = facts["h1"].strip().rstrip("¶").strip()
+            report.links = facts["links"]
+            report.ids = set(facts["ids"])
+            report.mermaid_rendered = state["svgs"]
+            report.math_rendered = state["mathRendered"]
+            _judge_rendering(report, facts, state)
+    finally:
+        context.close()
+    for report in reports.values():
+        report.broken_links = broken_links(server, report, reports)
+    return reports
+
+
+def _judge_rendering(report: PageReport, facts: dict, state: dict) -> None:
+    problems = report.not_rendered
+    if not (facts["h1Visible"] and facts["materialReady"]):
+        problems.append("the page did not render (no visible h1, or the theme's script missing)")
+    if state["errorDiagrams"]:
+        problems.append(f"{state['errorDiagrams']} mermaid error diagram(s)")
+    if state["svgs"] != report.mermaid_expected:
+        problems.append(
+            f"{state['svgs']} of {report.mermaid_expected} mermaid diagram(s) became an SVG"
+        )
+    if state["unthemed"]:
+        problems.append(f"{state['unthemed']} diagram(s) drawn without Material's theme CSS")
+    if state["math"] != report.math_expected or state["mathRendered"] != report.math_expected:
+        problems.append(
+            f"{state['mathRendered']} of {report.math_expected} formula(s) rendered by KaTeX"
+        )
+
+
+def broken_links(server: SiteServer, report: PageReport, reports: dict[str, PageReport]):
+    """Same-origin links whose page is missing, or whose #fragment names no element there."""
+    problems = []
+    page_url = server.url + report.path
+    for href in dict.fromkeys(report.links):
+        url, fragment = urldefrag(href)
+        if not url.startswith(server.origin + "/"):
+            continue
+        target = server.file_for(url)
+        if target is None:
+            problems.append(f"broken link: {href}")
+            continue
+        if not fragment or target.suffix != ".html":
+            continue
+        rel = target.relative_to(server.site).as_posix()
+        visited = reports.get(rel.removesuffix("index.html"))
+        ids = visited.ids if visited else static_ids(target)
+        if url == urldefrag(page_url)[0]:
+            ids = report.ids
+        if unquote(fragment) not in ids:
+            problems.append(f"missing anchor: {href}")
+    return problems
+
+
+def search(page, query: str, timeout_ms: int = 10000) -> list[str]:
+    """Type `query` into Material's search box; return the result links (absolute URLs)."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    # Material reads the query on keyup: set the text, then release a key.
+    box.fill("")
+    box.press("End")
+    page.wait_for_function("() => !document.querySelector('.md-search-result__link')")
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        """() => {
+          const meta = document.querySelector('.md-search-result__meta');
+          return document.querySelector('.md-search-result__link')
+            || /No matching/i.test(meta.textContent);
+        }""",
+        timeout=timeout_ms,
+    )
+    links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    page.keyboard.press("Escape")
+    return links
+
+
+def distinctive_terms(search_index: dict) -> dict[str, str]:
+    """For each page, a word from its text that appears on as few other pages as possible."""
+    words_by_page: dict[str, list[str]] = {}
+    for doc in search_index["docs"]:
+        page = doc["location"].split("#")[0]
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+        words = [w.lower() for w in re.findall(r"[A-Za-z]{6,}", text)]
+        words_by_page.setdefault(page, []).extend(words)
+    frequency = Counter(w for words in words_by_page.values() for w in set(words))
+    terms = {}
+    for page, words in words_by_page.items():
+        if words:
+            terms[page] = min(words, key=lambda w: (frequency[w], words.index(w)))
+    return terms
+
+
+def build_variant(destination: Path, pages: dict[str, str], *, root: Path = ROOT) -> Path:
+    """Build a copy of the site with extra pages (path under docs/ -> Markdown) added to it.
+
+    The copy has the real configuration, theme overrides, hooks, assets and pages; the build is
+    not --strict, so a page with a deliberate fault still reaches the browser. Returns the site.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    project = destination / "project"
+    skip = {".git", ".venv", "node_modules", "site", "tests", ".cache", ".pytest_cache"}
+    shutil.copytree(
+        root,
+        project,
+        ignore=lambda d, names: (
+            [n for n in names if n in skip or n == "__pycache__"]
+            if Path(d) == root
+            else [n for n in names if n == "__pycache__"]
+        ),
+    )
+    (project / "node_modules").symlink_to(root / "node_modules")
+    for name, text in pages.items():
+        page = project / "docs" / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(text, encoding="utf-8")
+    site = destination / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if build.returncode:
+        raise RuntimeError(f"mkdocs build of the variant site failed:\n{build.stderr}")
+    return site

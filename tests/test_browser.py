@@ -1,0 +1,350 @@
+"""The site as a reader's browser sees it: every page of the built site, served on 127.0.0.1.
+
+Each page must load with no console error and no failed request, ask no other host for anything
+(such requests are aborted, and the page must still render), turn every mermaid block into an
+SVG and every formula into KaTeX, link only to pages and anchors that exist, and pass axe-core
+with no serious or critical violation in the light and the dark scheme. Search must find each
+part, and the reader features configured in mkdocs.yml must be there.
+
+The checker itself is shown to catch each kind of fault: a copy of the site with a page per fault
+(a broken diagram, a missing anchor, a script from another host, ...) is built and checked too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.browser import (
+    ROOT,
+    SiteServer,
+    build_variant,
+    check_pages,
+    distinctive_terms,
+    search,
+    site_base_path,
+    site_pages,
+    site_url_from_config,
+)
+
+pytestmark = pytest.mark.browser
+
+SITE_URL = site_url_from_config()
+REPO_URL = re.search(r"^repo_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)
+
+
+def nav_pages() -> list[str]:
+    """The pages of mkdocs.yml's nav, in order, as site paths ('', 'part01-tensors/', ...)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = re.search(r"^nav:\n((?:[ \t]+.*\n)+)", text, re.M).group(1)
+    files = re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$", nav, re.M)
+    return ["" if f == "index.md" else f.removesuffix(".md") + "/" for f in files]
+
+
+def summary(reports, attribute) -> str:
+    lines = [
+        f"{path or '(home)'}: {problem}"
+        for path, report in reports.items()
+        for problem in getattr(report, attribute)
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The real site
+
+
+@pytest.fixture(scope="module")
+def reports(chromium, served_site, built_site):
+    pages = [*site_pages(built_site), "404.html"]
+    return check_pages(chromium, served_site, pages)
+
+
+def test_every_page_of_the_site_is_checked(reports):
+    assert set(nav_pages()) <= set(reports), "a page of the nav was not built"
+    assert len(reports) > len(nav_pages())  # and the 404 page, the rendered notebooks
+
+
+def test_pages_load_without_console_errors_or_failed_requests(reports):
+    assert not summary(reports, "errors"), summary(reports, "errors")
+    assert not summary(reports, "failed_requests"), summary(reports, "failed_requests")
+
+
+def test_no_page_asks_another_host_for_anything(reports):
+    # Every such request was routed to abort; the pages must not need them to render.
+    assert not summary(reports, "external_requests"), summary(reports, "external_requests")
+
+
+def test_every_diagram_and_formula_renders(reports):
+    assert not summary(reports, "not_rendered"), summary(reports, "not_rendered")
+
+
+def test_mermaid_is_fetched_only_for_pages_with_diagrams(reports):
+    for path, report in reports.items():
+        fetched = any(url.endswith("/mermaid.min.js") for url in report.requests)
+        assert fetched == bool(report.mermaid_expected), path
+
+
+def test_internal_links_and_anchors_resolve(reports):
+    assert not summary(reports, "broken_links"), summary(reports, "broken_links")
+
+
+def test_no_serious_or_critical_accessibility_violation(reports):
+    assert not summary(reports, "accessibility"), summary(reports, "accessibility")
+
+
+def test_search_finds_a_term_from_each_part(chromium, served_site, built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    terms = distinctive_terms(index)
+    parts = nav_pages()
+    assert set(parts) <= set(terms), (
+        f"pages missing from the search index: {set(parts) - set(terms)}"
+    )
+    page = chromium.new_page()
+    try:
+        page.goto(served_site.url + parts[-1])
+        misses = []
+        for part in parts:
+            found = {urlsplit(url).path for url in search(page, terms[part])}
+            if served_site.base + part not in found:
+                misses.append(f"{terms[part]!r} did not find {part or '(home)'}: {sorted(found)}")
+        assert not misses, "\n".join(misses)
+    finally:
+        page.close()
+
+
+def test_reader_features(chromium, served_site, built_site):
+    """Nav with every part and previous/next links, search, a colour scheme that follows the
+    system with a toggle, copy buttons, edit / view-source and repository links, a favicon."""
+    parts = nav_pages()
+    page = chromium.new_page()
+    try:
+        for i, part in enumerate(parts):
+            html = (built_site / part / "index.html").read_text(encoding="utf-8")
+            footer = [
+                (kind, urljoin(served_site.base + part, href))
+                for href, kind in re.findall(
+                    r'<a href="([^"]*)" class="md-footer__link md-footer__link--(prev|next)"', html
+                )
+            ]
+            expected = [("prev", served_site.base + parts[i - 1])] if i else []
+            if i + 1 < len(parts):
+                expected.append(("next", served_site.base + parts[i + 1]))
+            assert footer == expected, f"{part or '(home)'}: previous/next links"
+
+        page.goto(served_site.url + parts[1])
+        nav = page.eval_on_selector_all(
+            ".md-nav--primary a.md-nav__link[href]", "els => els.map(e => e.href)"
+        )
+        nav_paths = {urlsplit(url).path for url in nav}
+        assert {served_site.base + p for p in parts} <= nav_paths
+        assert page.locator("input.md-search__input").count() == 1
+
+        # Colour scheme: three palettes (system, light, dark); the system's choice is followed.
+        assert page.locator("input[name='__palette']").count() == 3
+        for scheme, material in (("dark", "slate"), ("light", "default")):
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_function(
+                "(s) => document.body.dataset.mdColorScheme === s", arg=material, timeout=5000
+            )
+        # The toggle: system -> light -> dark -> system; a reader's choice beats the system's.
+        for chosen, material in ((1, "default"), (2, "slate"), (0, "default")):
+            page.locator(f"label[for='__palette_{chosen}']").click()
+            page.wait_for_function(
+                "(s) => document.body.dataset.mdColorScheme === s", arg=material, timeout=5000
+            )
+            page.emulate_media(color_scheme="dark" if material == "default" else "light")
+            page.wait_for_timeout(100)
+            if chosen:
+                assert page.evaluate("document.body.dataset.mdColorScheme") == material
+        page.emulate_media(color_scheme="light")
+
+        blocks = page.locator(".md-content div.highlight pre").count()
+        copy = page.locator(".md-content button[title='Copy to clipboard']").count()
+        assert blocks and copy == blocks, f"{copy} copy buttons for {blocks} code blocks"
+
+        source = parts[1].removesuffix("/") + ".md"
+        assert page.locator(f"a[href='{REPO_URL}/edit/main/docs/{source}']").count() == 1
+        assert page.locator(f"a[href='{REPO_URL}/raw/main/docs/{source}']").count() == 1
+        assert page.locator(f"a.md-source[href='{REPO_URL}']").count() >= 1
+
+        icon = page.get_attribute("link[rel='icon']", "href")
+        assert icon.endswith("assets/favicon.svg")
+        for url in (
+            page.evaluate("(h) => new URL(h, location).href", icon),
+            served_site.url + "favicon.ico",
+            served_site.origin + "/favicon.ico",
+        ):
+            response = page.request.get(url)
+            assert response.ok, url
+            assert response.headers["content-type"].startswith("image/"), url
+    finally:
+        page.close()
+
+
+def test_a_missing_page_gets_the_sites_404_page(chromium, served_site):
+    page = chromium.new_page()
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+    try:
+        response = page.goto(served_site.url + "no-such-page/")
+        assert response.status == 404
+        assert "404" in page.inner_text(".md-content h1")
+        assert page.evaluate("typeof document$ !== 'undefined'"), "the theme's script did not load"
+        assert failed == [served_site.url + "no-such-page/"]
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The checker catches what it claims to: a copy of the site with one page per fault
+
+FILLER = "\n\n".join(
+    f"Paragraph {i} of filler, so that what follows starts well below the first screen."
+    for i in range(60)
+)
+DIAGRAM = "```mermaid\ngraph LR\n  x[input] --> y[output]\n```"
+FAULT_PAGES = {
+    "checks/features.md": f"""# Every feature at once
+
+Inline math \\(a^2 + b^2 = c^2\\) and a display formula:
+
+$$
+\\operatorname{{softmax}}(x)_i = \\frac{{e^{{x_i}}}}{{\\sum_j e^{{x_j}}}}
+$$
+
+{DIAGRAM}
+
+!!! note "A digression"
+    An admonition.
+
+=== "CPU"
+
+    ```text
+    on the CPU
+    ```
+
+=== "CUDA"
+
+    ```text
+    on the GPU
+    ```
+
+{FILLER}
+
+```mermaid
+sequenceDiagram
+  Reader->>Site: opens a page
+```
+""",
+    "checks/lazy-diagram.md": f"# A diagram far down\n\n{FILLER}\n\n{DIAGRAM}\n",
+    "checks/broken-diagram.md": f"""# A broken diagram
+
+{DIAGRAM}
+
+```mermaid
+graph LR
+  a --> b[never closed
+```
+""",
+    "checks/missing-anchor.md": """# Missing anchors
+
+[A heading that is not there](#nowhere), [nor on the home page](../index.md#nowhere),
+[a page that is not there](../no-such-page.md) and [one that is](#missing-anchors).
+""",
+    "checks/external-script.md": """# A script from another host
+
+<script src="https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js"></script>
+<img alt="A picture from elsewhere" src="https://example.com/picture.png">
+
+The page still renders without them.
+""",
+    # KaTeX reports the unknown command; the unclosed brace it leaves as text, silently.
+    "checks/broken-formulas.md": "# Broken formulas\n\n$$\n\\frac{1}{2} \\notacommand\n$$\n\n"
+    "$$\n\\frac{1}{\n$$\n",
+    "checks/console-error.md": """# An error and a missing file
+
+<script>console.error("something broke")</script>
+
+![A picture that was never committed](missing.png)
+""",
+    "checks/inaccessible.md": """# Inaccessible markup
+
+<button type="button"></button>
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def faults(chromium, tmp_path_factory):
+    site = build_variant(tmp_path_factory.mktemp("variant"), FAULT_PAGES)
+    pages = [name.removesuffix(".md") + "/" for name in FAULT_PAGES]
+    with SiteServer(site, site_base_path(SITE_URL)) as server:
+        reports = check_pages(
+            chromium,
+            server,
+            pages,
+            accessibility={"checks/features/", "checks/inaccessible/"},
+            render_timeout_ms=10000,
+        )
+    return {
+        path.removeprefix("checks/").removesuffix("/"): report for path, report in reports.items()
+    }
+
+
+def test_a_page_using_every_feature_passes(faults):
+    report = faults["features"]
+    assert report.problems() == []
+    assert (report.mermaid_expected, report.mermaid_rendered) == (2, 2)
+    assert report.math_expected == report.math_rendered == 2
+
+
+def test_diagrams_load_only_when_they_near_the_viewport(faults):
+    report = faults["lazy-diagram"]
+    assert report.problems() == []
+    assert report.mermaid_rendered == 1
+    assert not any(u.endswith("/mermaid.min.js") for u in report.requests_before_scrolling)
+    assert any(u.endswith("/mermaid.min.js") for u in report.requests)
+
+
+def test_checker_reports_a_broken_diagram(faults):
+    report = faults["broken-diagram"]
+    assert report.mermaid_expected == 2
+    assert report.not_rendered, "a mermaid syntax error went unnoticed"
+    assert report.errors, "the uncaught mermaid error went unnoticed"
+
+
+def test_checker_reports_missing_anchors_and_pages(faults):
+    broken = faults["missing-anchor"].broken_links
+    assert len(broken) == 3, broken
+    assert sum(p.startswith("missing anchor: ") for p in broken) == 2
+    assert any(p.startswith("broken link: ") and "no-such-page" in p for p in broken)
+
+
+def test_checker_reports_requests_to_other_hosts(faults):
+    report = faults["external-script"]
+    hosts = {urlsplit(p.split(": ", 1)[1]).hostname for p in report.external_requests}
+    assert hosts == {"cdn.jsdelivr.net", "example.com"}
+    assert not report.not_rendered, "the page did not render without the other hosts"
+
+
+def test_checker_reports_broken_formulas(faults):
+    report = faults["broken-formulas"]
+    assert report.math_expected == 2 and report.math_rendered == 0
+    assert report.not_rendered
+    assert any("KaTeX" in e or "ParseError" in e for e in report.errors), report.errors
+
+
+def test_checker_reports_console_errors_and_missing_files(faults):
+    report = faults["console-error"]
+    assert any("something broke" in e for e in report.errors), report.errors
+    assert any("404" in f and f.endswith("/missing.png") for f in report.failed_requests)
+
+
+def test_checker_reports_accessibility_violations(faults):
+    violations = faults["inaccessible"].accessibility
+    assert any("button-name" in v for v in violations), violations
