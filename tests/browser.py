@@ -14,15 +14,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import html.parser
-import http.server
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tools.serve_site import SiteServer, site_base_path, site_url_from_config
+
+__all__ = ["SiteServer", "site_base_path", "site_url_from_config"]  # re-exported for the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -95,17 +97,6 @@ PAGE_FACTS = """
 """
 
 
-def site_base_path(site_url: str) -> str:
-    """The path a site is published under: '/pytorch-in-one-hour/' for a GitHub project site."""
-    path = urlsplit(site_url).path or "/"
-    return path if path.endswith("/") else path + "/"
-
-
-def site_url_from_config(config_file: Path = ROOT / "mkdocs.yml") -> str:
-    match = re.search(r"^site_url:\s*(\S+)", config_file.read_text(encoding="utf-8"), re.M)
-    return match.group(1) if match else "/"
-
-
 def site_pages(site: Path) -> list[str]:
     """Every page of a built site, as paths relative to its root ('', 'part01-tensors/', …)."""
     pages = []
@@ -116,89 +107,12 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    base = "/"
-    extra: dict[str, Path] = {}  # noqa: RUF012 (set per server)
-
-    def log_message(self, format, *args):  # quiet
-        pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "max-age=600")  # as GitHub Pages
-        super().end_headers()
-
-    def translate_path(self, path):
-        path = urlsplit(path).path
-        if path in self.extra:
-            return str(self.extra[path])
-        if path == "/favicon.ico":  # browsers may ask the origin's root for it
-            path = self.base + "favicon.ico"
-        if not path.startswith(self.base):
-            return str(Path(self.directory) / ".not-in-the-site")
-        return super().translate_path("/" + path[len(self.base) :])
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and not self.path.split("?")[0].endswith("/"):
-            return super().send_head()  # redirect to the slash
-        if path.is_dir():
-            path = path / "index.html"
-        if not path.is_file():  # what GitHub Pages does
-            body = (Path(self.directory) / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return _Body(body)
-        return super().send_head()
+AXE_PATH = "/__tests__/axe.min.js"  # served beside the site, for the tests only
 
 
-class _Body:
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self, *_):
-        data, self.data = self.data, b""
-        return data
-
-    def close(self):
-        pass
-
-
-class SiteServer:
-    """Serve `site` on 127.0.0.1 (a free port) under `base` in a background thread."""
-
-    AXE_PATH = "/__tests__/axe.min.js"  # outside the site: for the tests only
-
-    def __init__(self, site: Path, base: str = "/"):
-        handler = type("Handler", (_Handler,), {"base": base, "extra": {self.AXE_PATH: AXE}})
-        self._httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
-        )
-        self._httpd.daemon_threads = True
-        self.site = site
-        self.base = base
-        self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self.url = self.origin + base
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> SiteServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def file_for(self, url: str) -> Path | None:
-        """The file a same-origin URL is served from, or None when it would be a 404."""
-        path = unquote(urlsplit(url).path)
-        if not path.startswith(self.base):
-            return None
-        target = self.site / path[len(self.base) :]
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
+def serve(site: Path, base: str = "/") -> SiteServer:
+    """A server for `site` (as GitHub Pages serves it) that also serves axe-core at AXE_PATH."""
+    return SiteServer(site, base, extra={AXE_PATH: AXE})
 
 
 @dataclass
@@ -328,7 +242,7 @@ TRANSITIONS_DONE = "() => !document.getAnimations().some((a) => a.playState === 
 def axe_violations(page, scheme: str, rules: list[str] | None = None) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now."""
     if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(url=page.evaluate("location.origin") + SiteServer.AXE_PATH)
+        page.add_script_tag(url=page.evaluate("location.origin") + AXE_PATH)
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(TRANSITIONS_DONE, timeout=3000)
     options = {"resultTypes": ["violations"]}
@@ -503,16 +417,30 @@ def build_variant(destination: Path, pages: dict[str, str], *, root: Path = ROOT
     import sys
 
     project = destination / "project"
-    skip = {".git", ".venv", "node_modules", "site", "tests", ".cache", ".pytest_cache"}
-    shutil.copytree(
-        root,
-        project,
-        ignore=lambda d, names: (
-            [n for n in names if n in skip or n == "__pycache__"]
-            if Path(d) == root
-            else [n for n in names if n == "__pycache__"]
-        ),
-    )
+    # Everything but version control, environments, build output and the rendered notebooks
+    # (the faults are on Markdown pages; leaving the notebooks out keeps the build short).
+    skip = {
+        ".git",
+        ".venv",
+        "node_modules",
+        "site",
+        "tests",
+        ".cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+    skip_paths = {root / "docs" / "notebooks"}
+
+    def ignore(directory, names):
+        return [
+            name
+            for name in names
+            if name == "__pycache__"
+            or (Path(directory) == root and name in skip)
+            or Path(directory, name) in skip_paths
+        ]
+
+    shutil.copytree(root, project, ignore=ignore)
     (project / "node_modules").symlink_to(root / "node_modules")
     for name, text in pages.items():
         page = project / "docs" / name

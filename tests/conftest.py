@@ -105,9 +105,9 @@ def built_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def served_site(built_site):
     """The built site on 127.0.0.1 (a free port) under site_url's path, as on GitHub Pages."""
-    from tests.browser import SiteServer, site_base_path, site_url_from_config
+    from tests.browser import serve, site_base_path, site_url_from_config
 
-    with SiteServer(built_site, site_base_path(site_url_from_config())) as server:
+    with serve(built_site, site_base_path(site_url_from_config())) as server:
         yield server
 
 

@@ -20,11 +20,11 @@ import pytest
 
 from tests.browser import (
     ROOT,
-    SiteServer,
     build_variant,
     check_pages,
     distinctive_terms,
     search,
+    serve,
     site_base_path,
     site_pages,
     site_url_from_config,
@@ -283,7 +283,7 @@ The page still renders without them.
 def faults(chromium, tmp_path_factory):
     site = build_variant(tmp_path_factory.mktemp("variant"), FAULT_PAGES)
     pages = [name.removesuffix(".md") + "/" for name in FAULT_PAGES]
-    with SiteServer(site, site_base_path(SITE_URL)) as server:
+    with serve(site, site_base_path(SITE_URL)) as server:
         reports = check_pages(
             chromium,
             server,
