@@ -409,7 +409,8 @@ def build_variant(destination: Path, pages: dict[str, str], *, root: Path = ROOT
     """Build a copy of the site with extra pages (path under docs/ -> Markdown) added to it.
 
     The copy has the real configuration, theme overrides, hooks, assets and pages; the build is
-    not --strict, so a page with a deliberate fault still reaches the browser. Returns the site.
+    not --strict, so a page with a deliberate fault still reaches the browser. Returns the site;
+    the build's log is left beside it, in `build.log`.
     """
     import os
     import shutil
@@ -455,6 +456,7 @@ def build_variant(destination: Path, pages: dict[str, str], *, root: Path = ROOT
         text=True,
         check=False,
     )
+    (destination / "build.log").write_text(build.stderr, encoding="utf-8")
     if build.returncode:
         raise RuntimeError(f"mkdocs build of the variant site failed:\n{build.stderr}")
     return site

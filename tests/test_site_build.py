@@ -15,7 +15,7 @@ EXTERNAL = re.compile(r"""\b(?:src|href)=["']?(?:https?:)?//""", re.I)
 def test_build_is_strict_and_complete(built_site):
     assert (built_site / "index.html").is_file()
     assert (built_site / "assets/vendor/mermaid/mermaid.min.js").is_file()
-    assert (built_site / "assets/vendor/katex/katex.min.js").is_file()
+    assert (built_site / "assets/vendor/katex/katex.min.css").is_file()
 
 
 def test_no_page_loads_anything_from_another_host(built_site):

@@ -2,14 +2,21 @@
 
 Mermaid and KaTeX come from the npm registry at set-up (`package-lock.json` pins them) and are
 added to the build straight from `node_modules/`, so nothing third-party is committed and the
-site never asks another host for a script, a stylesheet or a font.
+site never asks another host for a script, a stylesheet or a font. Formulas are typeset once, at
+build time, by that KaTeX (run with Node.js): pages carry the result and KaTeX's stylesheet and
+fonts, and no script, so math costs a reader's phone no time and never shifts the page.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import logging
 import math
+import re
+import shutil
 import struct
+import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -22,11 +29,33 @@ VERIFIED_WITH = ROOT / "docs" / "verified-with.json"
 # site path under assets/vendor/  ->  path under node_modules/
 VENDOR_FILES = {
     "mermaid/mermaid.min.js": "mermaid/dist/mermaid.min.js",
-    "katex/katex.min.js": "katex/dist/katex.min.js",
     "katex/katex.min.css": "katex/dist/katex.min.css",
-    "katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
 }
 KATEX_FONTS = "katex/dist/fonts"
+
+log = logging.getLogger("mkdocs.hooks.katex")  # under "mkdocs": a warning fails --strict
+# pymdownx.arithmatex (generic mode) writes \(inline\) and \[display\] math, HTML-escaped, in
+# a span or div of class "arithmatex"; tools/notebook_links.py marks notebook math up the same way.
+ARITHMATEX = re.compile(
+    r'(?P<open><(?P<tag>span|div) class="arithmatex">)(?P<tex>[^<]*)(?P<close></(?P=tag)>)'
+)
+DELIMITERS = {"\\(": ("\\)", False), "\\[": ("\\]", True)}
+# Reads [[tex, display], ...] as JSON on stdin, writes [[html, error], ...] as JSON.
+KATEX_SCRIPT = """
+const katex = require(process.argv[1]);
+let input = "";
+process.stdin.on("data", (chunk) => (input += chunk));
+process.stdin.on("end", () => {
+  const out = JSON.parse(input).map(([tex, displayMode]) => {
+    try {
+      return [katex.renderToString(tex, { displayMode, throwOnError: true }), null];
+    } catch (error) {
+      return [null, String(error.message || error)];
+    }
+  });
+  process.stdout.write(JSON.stringify(out));
+});
+"""
 
 # docs/assets/favicon.svg, on a 32 x 32 grid: a clock at one o'clock.
 FAVICON_DISK = (16.0, 16.0, 15.0, (0xD8, 0x43, 0x15))  # centre x, y, radius, RGB
@@ -106,3 +135,61 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, f"assets/vendor/{site_path}", abs_src_path=str(source)))
     files.append(File.generated(config, "favicon.ico", content=_favicon_ico()))
     return files
+
+
+def _formula(raw: str) -> tuple[str, bool] | None:
+    text = html.unescape(raw).strip()
+    for opening, (closing, display) in DELIMITERS.items():
+        if text.startswith(opening) and text.endswith(closing):
+            return text[len(opening) : -len(closing)].strip(), display
+    return None
+
+
+def _katex(formulas: list[tuple[str, bool]]) -> list[tuple[str | None, str | None]]:
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError("Node.js is needed to typeset the formulas with KaTeX (`make setup`).")
+    run = subprocess.run(
+        [node, "-e", KATEX_SCRIPT, str(NODE_MODULES / "katex")],
+        input=json.dumps(formulas),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if run.returncode:
+        raise PluginError(f"KaTeX failed:\n{run.stderr}")
+    return [tuple(pair) for pair in json.loads(run.stdout)]
+
+
+def on_post_build(config) -> None:
+    """Typeset every formula of the written site with KaTeX (one Node.js run for the site)."""
+    site = Path(config.site_dir)
+    pages = {}
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if 'class="arithmatex"' in text:
+            pages[page] = text
+    found = {}  # (tex, display) -> index
+    for text in pages.values():
+        for match in ARITHMATEX.finditer(text):
+            formula = _formula(match["tex"])
+            if formula is not None:
+                found.setdefault(formula, len(found))
+    if not found:
+        return
+    results = _katex(list(found))
+
+    for page, text in pages.items():
+
+        def typeset(match, page=page):
+            formula = _formula(match["tex"])
+            if formula is None:
+                return match[0]
+            rendered, error = results[found[formula]]
+            if error:
+                where = page.relative_to(site)
+                log.warning(f"{where}: KaTeX cannot typeset {formula[0]!r}: {error}")
+                return match[0]
+            return match["open"] + rendered + match["close"]
+
+        page.write_text(ARITHMATEX.sub(typeset, text), encoding="utf-8")
