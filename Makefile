@@ -5,7 +5,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve test doctest update-outputs build lint
+.PHONY: setup serve test doctest update-outputs build lint benchmark
 
 setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 
@@ -46,3 +46,8 @@ build: $(VENV)/.installed node_modules/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Lighthouse scores (mobile and desktop) and transferred bytes for every page; not part of `test`.
+# Lighthouse itself is pinned in tools/lighthouse/ and installed there by the script (npm ci).
+benchmark: setup
+	$(BIN)/python tools/benchmark_site.py
