@@ -111,9 +111,12 @@ def served_site(built_site):
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) per session."""
+    """One headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) per test module.
+
+    Not per session: Playwright's sync API keeps an asyncio loop running in this thread while it
+    is open, and nbclient (tests/test_notebooks.py) cannot start its own loop beside it."""
     from pathlib import Path
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS

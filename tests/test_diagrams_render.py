@@ -22,27 +22,10 @@ import pytest
 import torch
 
 from snippets.autograd_graph import to_mermaid
+from tests.browser import INIT_SCRIPT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-# Material draws each diagram into a closed shadow root: open them so the test can look inside.
-OPEN_SHADOW_ROOTS = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) {
-  return attach.call(this, { ...init, mode: "open" });
-};
-"""
 MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
 NODE = re.compile(r'^\s*n\d+[\[(]+"(.*)"[\])]+\s*$', re.M)
 PAGES = ("part02-autograd/", "diagram-escape-probe/")
@@ -114,7 +97,11 @@ def contrast(foreground: str, background: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def site(built_site: Path) -> Path:
+def site(built_site: Path, tmp_path_factory) -> Path:
+    # A copy, so the probe page below never shows up in other modules' walks over the site.
+    copy = tmp_path_factory.mktemp("diagram-site") / "site"
+    shutil.copytree(built_site, copy)
+    built_site = copy
     page = (built_site / "part02-autograd" / "index.html").read_text(encoding="utf-8")
     assert MERMAID_BLOCK.search(page), "Part 2 shows no mermaid diagram"
     probe = MERMAID_BLOCK.sub(
@@ -145,24 +132,13 @@ def base_url(site: Path):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: `make setup` installs Debian's Chromium")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_backward_graph_renders(browser, site: Path, base_url: str, path: str, scheme: str):
+def test_backward_graph_renders(chromium, site: Path, base_url: str, path: str, scheme: str):
     served = (site / path / "index.html").read_text(encoding="utf-8")
     sources = [html.unescape(code) for code in MERMAID_BLOCK.findall(served)]
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1200, "height": 900})
-    context.add_init_script(OPEN_SHADOW_ROOTS)
+    context = chromium.new_context(color_scheme=scheme, viewport={"width": 1200, "height": 900})
+    context.add_init_script(INIT_SCRIPT)  # opens the closed shadow roots
     foreign, page_errors = [], []
 
     def route(request_route):
