@@ -2,7 +2,7 @@
 
 Each page must load with no console error and no failed request, ask no other host for anything
 (such requests are aborted, and the page must still render), turn every mermaid block into an
-SVG and every formula into KaTeX, link only to pages and anchors that exist, and pass axe-core
+SVG and show every formula typeset by KaTeX, link only to pages and anchors that exist, and pass axe-core
 with no serious or critical violation in the light and the dark scheme. Search must find each
 part, and the reader features configured in mkdocs.yml must be there.
 
