@@ -2,9 +2,9 @@
 
 Each page must load with no console error and no failed request, ask no other host for anything
 (such requests are aborted, and the page must still render), turn every mermaid block into an
-SVG and show every formula typeset by KaTeX, link only to pages and anchors that exist, and pass axe-core
-with no serious or critical violation in the light and the dark scheme. Search must find each
-part, and the reader features configured in mkdocs.yml must be there.
+SVG, show every formula typeset by KaTeX, link only to pages and anchors that exist, and pass
+axe-core with no serious or critical violation in the light and the dark scheme. Search must
+find each part, and the reader features configured in mkdocs.yml must be there.
 
 The checker itself is shown to catch each kind of fault: a copy of the site with a page per fault
 (a broken diagram, a missing anchor, a script from another host, ...) is built and checked too.
