@@ -8,6 +8,12 @@ search index (their text is the page's text, which is indexed already), and use 
 renderers: nbconvert's template loads MathJax and mermaid from a CDN, so those scripts are
 dropped, math in the markdown cells is marked up as pymdownx.arithmatex marks it (KaTeX then
 renders it, overrides/main.html) and mermaid blocks are left to Material, as on every page.
+
+nbconvert inlines JupyterLab's stylesheets (some 580 KB) in every notebook page; they are taken
+out of the pages and written once, as the site's assets/stylesheets/notebook.css (overrides/
+main.html links it), less the rules for classes no notebook page uses and those under a `:root`
+inside the notebook (which match nothing): a page is a third of the size, and the stylesheet,
+some 60 KB, is fetched once for all of them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
+import tinycss2
 from bs4 import BeautifulSoup, Comment, Tag
 from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
@@ -30,6 +37,13 @@ MATH = re.compile(
     r"\$\$(?P<display>.+?)\$\$|(?<![\\$\w])\$(?=\S)(?P<inline>[^$]+?)(?<=\S)\$(?!\w)", re.S
 )
 _notebook_of: dict[str, str] = {}  # page src_uri -> notebook src_uri
+NOTEBOOK_STYLESHEET = "assets/stylesheets/notebook.css"
+_notebook_css: dict[str, None] = {}  # the notebook pages' <style> blocks, in order, once each
+_notebook_classes: set[str] = set()  # every class on a notebook page
+CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
+CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# A class inside :not() or :is() need not be on the page for the selector to match.
+PSEUDO_ARGS = re.compile(r":(?:not|is|where|has|matches)\((?:[^()]|\([^()]*\))*\)")
 
 # The notebook's code in the colours of the site's own code blocks (Material's variables, light
 # and dark), instead of nbconvert's Pygments theme, whose comments, numbers and `is` are below
@@ -61,6 +75,8 @@ NOTEBOOK_CSS = (
 
 def on_files(files, config):
     _notebook_of.clear()
+    _notebook_css.clear()
+    _notebook_classes.clear()
     for file in files:
         if file.src_uri.endswith(".ipynb") and file.abs_src_path:
             metadata = json.loads(Path(file.abs_src_path).read_text(encoding="utf-8"))["metadata"]
@@ -98,15 +114,14 @@ def _uses_the_site_renderers(content: str):
             or (kind == "module" and "mermaid" in (script.string or ""))
         ):
             script.decompose()
+    _notebook_css.setdefault(NOTEBOOK_CSS)
     for style in soup.find_all("style"):
-        if ".jp-Mermaid" in (style.string or ""):  # hides mermaid blocks until its script ran
-            style.decompose()
+        if ".jp-Mermaid" not in (style.string or ""):  # hides mermaid blocks until its script ran
+            _notebook_css.setdefault(style.string or "")  # to the shared stylesheet
+        style.decompose()
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         if "mathjax" in comment.lower() or "mermaid" in comment.lower():
             comment.extract()
-    style = soup.new_tag("style")
-    style.string = NOTEBOOK_CSS
-    soup.insert(0, style)
     for code in soup.select(".highlight-ipynb, .jupyter-wrapper pre:not(.mermaid)"):
         code["tabindex"] = "0"  # it may scroll sideways: keyboard users must be able to reach it
     for diagram in soup.select(".jp-Mermaid > pre.mermaid"):
@@ -151,6 +166,41 @@ def _toc(soup) -> TableOfContents:
     return get_toc(root)
 
 
+def _selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(prelude):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(prelude[start:i])
+            start = i + 1
+    return [*parts, prelude[start:]]
+
+
+def _used_rules(rules, used: set[str]) -> str:
+    """The rules (tinycss2 nodes) whose selectors can match a page: each class is on one."""
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            keep = [
+                selector.strip()
+                for selector in _selectors(tinycss2.serialize(rule.prelude))
+                if set(CLASS.findall(PSEUDO_ARGS.sub("", selector))) <= used
+                and not re.search(r"\S\s*:root", selector)  # `.jupyter-wrapper :root`
+            ]
+            if keep:
+                out.append(",".join(keep) + "{" + tinycss2.serialize(rule.content).strip() + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword != "charset":
+            if rule.lower_at_keyword in ("media", "supports") and rule.content is not None:
+                inner = _used_rules(tinycss2.parse_rule_list(rule.content, True, True), used)
+                if inner:
+                    prelude = tinycss2.serialize(rule.prelude).strip()
+                    out.append(f"@{rule.at_keyword} {prelude}{{{inner}}}")
+            else:
+                out.append(rule.serialize())
+    return "\n".join(out)
+
+
 def on_page_content(content: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".ipynb"):  # a notebook rendered by mkdocs-jupyter
         page.meta.setdefault("search", {})["exclude"] = True
@@ -192,3 +242,23 @@ def on_page_content(content: str, page, config, files) -> str:
     if match is None:
         return bar + content
     return content[: match.end()] + bar + content[match.end() :]
+
+
+def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        for classes in CLASS_ATTR.findall(output):
+            _notebook_classes.update(classes.split())
+    return output
+
+
+def on_post_build(config) -> None:
+    """The notebook pages' stylesheet, once for the site, with only the rules they can use."""
+    if not _notebook_css:
+        return
+    css = "\n".join(  # each block apart: one's stray bracket cannot swallow the next
+        _used_rules(tinycss2.parse_stylesheet(block, True, True), _notebook_classes)
+        for block in _notebook_css
+    )
+    target = Path(config.site_dir) / NOTEBOOK_STYLESHEET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(css + "\n", encoding="utf-8")
