@@ -97,16 +97,6 @@ PAGE_FACTS = """
 """
 
 
-def site_pages(site: Path) -> list[str]:
-    """Every page of a built site, as paths relative to its root ('', 'part01-tensors/', …)."""
-    pages = []
-    for html_file in sorted(site.rglob("index.html")):
-        rel = html_file.parent.relative_to(site).as_posix()
-        if rel.split("/")[0] not in ("assets", "search"):
-            pages.append("" if rel == "." else rel + "/")
-    return pages
-
-
 AXE_PATH = "/__tests__/axe.min.js"  # served beside the site, for the tests only
 
 

@@ -26,9 +26,9 @@ from tests.browser import (
     search,
     serve,
     site_base_path,
-    site_pages,
     site_url_from_config,
 )
+from tools.serve_site import site_pages
 
 pytestmark = pytest.mark.browser
 

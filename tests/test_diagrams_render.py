@@ -10,12 +10,9 @@ read as HTML. Nothing the diagrams need may come from another host.
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ import torch
 
 from snippets.autograd_graph import to_mermaid
 from tests.browser import INIT_SCRIPT
+from tools.serve_site import SiteServer
 
 pytestmark = pytest.mark.browser
 
@@ -118,18 +116,8 @@ def site(built_site: Path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with SiteServer(site) as server:
+        yield server.url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -30,7 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.serve_site import SiteServer, site_base_path, site_url_from_config  # noqa: E402
+from tools.serve_site import (  # noqa: E402
+    SiteServer,
+    site_base_path,
+    site_pages,
+    site_url_from_config,
+)
 
 LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
 LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -71,16 +76,6 @@ def build_site(destination: Path) -> Path:
         check=True,
     )
     return destination
-
-
-def site_pages(site: Path) -> list[str]:
-    """Every page of a built site, as paths under its root ('', 'part01-tensors/', ...)."""
-    pages = []
-    for html in sorted(site.rglob("index.html")):
-        rel = html.parent.relative_to(site).as_posix()
-        if rel.split("/")[0] not in ("assets", "search"):
-            pages.append("" if rel == "." else rel + "/")
-    return pages
 
 
 def lighthouse(url: str, form_factor: str, output: Path) -> dict:

@@ -34,6 +34,16 @@ def site_base_path(site_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+def site_pages(site: Path) -> list[str]:
+    """Every page of a built site, as paths relative to its root ('', 'part01-tensors/', …)."""
+    pages = []
+    for html_file in sorted(site.rglob("index.html")):
+        rel = html_file.parent.relative_to(site).as_posix()
+        if rel.split("/")[0] not in ("assets", "search"):
+            pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     base = "/"
     extra: dict[str, Path] = {}  # noqa: RUF012 (a class per server, made in SiteServer)
