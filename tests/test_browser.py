@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.browser import (
+    READ_TO_THE_END,
     ROOT,
     build_variant,
     check_pages,
@@ -162,6 +163,7 @@ def test_reader_features(chromium, served_site, built_site):
                 assert page.evaluate("document.body.dataset.mdColorScheme") == material
         page.emulate_media(color_scheme="light")
 
+        page.evaluate(READ_TO_THE_END)  # each block gets its button when it comes on screen
         blocks = page.locator(".md-content div.highlight pre").count()
         copy = page.locator(".md-content button[title='Copy to clipboard']").count()
         assert blocks and copy == blocks, f"{copy} copy buttons for {blocks} code blocks"
