@@ -187,6 +187,44 @@ def test_reader_features(chromium, served_site, built_site):
         page.close()
 
 
+# Where a heading is once the page has stopped moving (its top, and the header's height, in
+# pixels): the article's blocks take their real height only as they come near the screen.
+SETTLED_TOP = """
+async (id) => {
+  const heading = document.getElementById(id);
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  let top = null;
+  for (let i = 0, still = 0; i < 300 && still < 10; i++) {
+    await frame();
+    const now = Math.round(heading.getBoundingClientRect().top);
+    still = now === top ? still + 1 : 0;
+    top = now;
+  }
+  return [top, document.querySelector(".md-header").offsetHeight];
+}
+"""
+
+
+def test_a_link_to_a_section_lands_on_it(chromium, served_site, built_site):
+    """Above a section deep in a long page, blocks not yet seen hold a guessed height
+    (docs/stylesheets/extra.css): a link to the section must still show it at the top of a
+    phone's screen, just under the header, and keep it there."""
+    page = chromium.new_page(viewport={"width": 412, "height": 823}, is_mobile=True)
+    missed = []
+    try:
+        for part in nav_pages():
+            html = (built_site / part / "index.html").read_text(encoding="utf-8")
+            ids = re.findall(r'<h2 id="([^"]+)"', html)
+            for heading in dict.fromkeys([ids[len(ids) // 2], ids[-1]]):
+                page.goto(f"{served_site.url}{part}#{heading}")
+                top, header = page.evaluate(SETTLED_TOP, heading)
+                if not 0 <= top <= header + 32:
+                    missed.append(f"{part or '(home)'}#{heading}: {top} px from the top")
+    finally:
+        page.close()
+    assert not missed, "\n".join(missed)
+
+
 def test_a_missing_page_gets_the_sites_404_page(chromium, served_site):
     page = chromium.new_page()
     failed = []

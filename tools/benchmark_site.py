@@ -12,7 +12,8 @@ transferred. The goal: performance >= 95 on desktop and >= 90 on mobile, on ever
     .venv/bin/python tools/benchmark_site.py --json results.json
 
 Scores move by a few points from run to run (and more on a busy machine); `--runs 3` keeps each
-page's median run. Needs Node.js 20 and Chromium (CHROME_PATH, default /usr/bin/chromium).
+page's median run, and the table shows the lowest and highest score beside it. Needs Node.js 20
+and Chromium (CHROME_PATH, default /usr/bin/chromium).
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ def lighthouse(url: str, form_factor: str, output: Path) -> dict:
 
 
 def median_run(runs: list[dict]) -> dict:
+    """The run with the median performance score, and every run's score beside it."""
     runs = sorted(runs, key=lambda r: r["scores"]["performance"])
-    return runs[len(runs) // 2]
+    return {**runs[len(runs) // 2], "all_runs": [r["scores"]["performance"] for r in runs]}
 
 
 def metric(name: str, value: float) -> str:
@@ -129,6 +131,9 @@ def table(results: dict[str, dict[str, dict]], form_factors: list[str]) -> str:
             r = by_ff[ff]
             score = r["scores"]["performance"]
             flag = "" if score >= GOALS[ff] else " ✗"
+            spread = r["all_runs"]
+            if len(spread) > 1:  # the median run, and the lowest and highest of all the runs
+                flag += f" ({spread[0]}-{spread[-1]})"
             row += [f"{score}{flag}", " / ".join(metric(n, v) for n, v in r["metrics"].items())]
         first = by_ff[form_factors[0]]
         row.append(" / ".join(str(first["scores"][c]) for c in CATEGORIES[1:]))
