@@ -2,8 +2,9 @@
 
 A notebook is the page, not a copy: the page is expanded and cut into blocks by
 `tests/docpages.py` (exactly as the suite runs it), its prose becomes markdown cells, every
-executed ```python block a code cell, and the output the page shows under a block (verified by the
-suite against a real run) that cell's stdout. The first code cell makes the notebook
+executed ```python block a code cell (tools/notebook_markdown.py turns the prose into the Markdown
+Jupyter renders), and the output the page shows under a block (verified by the suite against a
+real run) that cell's stdout. The first code cell makes the notebook
 self-contained: it installs the site's `snippets` package when it is missing and calls
 `snippets.reproducible.configure`, the set-up the suite does before every page.
 
@@ -19,10 +20,8 @@ an unchanged page gives the same bytes and a stale notebook is a plain byte diff
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import json
-import posixpath
 import re
 import sys
 from dataclasses import dataclass
@@ -33,30 +32,11 @@ from mkdocs.config import load_config
 from nbformat import v4
 
 from tests import docpages
+from tools.notebook_markdown import MarkdownCell, Prose
 
 NOTEBOOKS = docpages.DOCS / "notebooks"
 UPDATE_COMMAND = "make update-outputs"
 PAGE_KEY = "docs_page"  # notebook metadata: the page under docs/ it was generated from
-
-MARKER = re.compile(r"^\s*<!--\s*pytest[-.\w:()]*\s*-->\s*$")
-TITLE = r"\"(?P<title>(?:[^\"\\]|\\.)*)\""  # "a title", with \" inside it
-ADMONITION = re.compile(
-    r"^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+[\w-]+)*(?:\s+" + TITLE + r")?\s*$"
-)
-TAB = re.compile(r"^(?P<indent>\s*)===\+?\s+" + TITLE + r"\s*$")
-HEADING_ATTRS = re.compile(r"^(#{1,6} .*?)\s*\{\s*[#.][^}]*\}\s*$")
-# [text](url "title") or ![alt](url){ attr_list }: the url is rewritten, an attr_list dropped.
-LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)(?:\{[^}]*\})?"
-)
-REFERENCE = re.compile(r"^(?P<head>\s*\[[^\]]+\]:\s*)(?P<url>\S+)(?P<tail>.*)$")
-IMAGE_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-}
 
 SETUP = """\
 # Set-up: run this cell first. It makes the notebook self-contained.
@@ -131,7 +111,7 @@ def notebook_pages() -> list[docpages.Page]:
     return [page for page in pages if page.blocks]
 
 
-# --- prose ------------------------------------------------------------------------------------
+# --- the page, cut into prose and blocks ----------------------------------------------------------
 
 
 def _block_spans(page: docpages.Page) -> dict[int, tuple[docpages.Block, int]]:
@@ -147,122 +127,6 @@ def _block_spans(page: docpages.Page) -> dict[int, tuple[docpages.Block, int]]:
             end = block.output_fence[1]
         spans[opening] = (block, end)
     return spans
-
-
-def _unescape(title: str | None) -> str | None:
-    return None if title is None else re.sub(r"\\(.)", r"\1", title)
-
-
-class _Prose:
-    """Turns the page's Markdown into plain (Jupyter) Markdown, line by line.
-
-    Material's containers become what Jupyter renders: an admonition a blockquote with its title
-    in bold, a content tab its title in bold followed by its (dedented) content. Links to other
-    pages point at the published site; images under docs/ become cell attachments.
-    """
-
-    def __init__(self, page: docpages.Page, site: Site):
-        self.page = page
-        self.site = site
-        self.stack: list[tuple[int, bool]] = []  # (content indent, is a blockquote)
-        self.blanks = 0
-
-    def _prefix(self) -> str:
-        return "> " * sum(quote for _, quote in self.stack)
-
-    def _close_containers(self, text: str) -> None:
-        indent = len(text) - len(text.lstrip())
-        while self.stack and indent < self.stack[-1][0]:
-            self.stack.pop()
-
-    def line(self, text: str, cell: _MarkdownCell) -> None:
-        if MARKER.match(text):
-            return
-        if not text.strip():
-            self.blanks += 1
-            return
-        self._close_containers(text)
-        if cell.lines and self.blanks:
-            cell.lines += [self._prefix().rstrip()] * min(self.blanks, 1)
-        self.blanks = 0
-        depth = self.stack[-1][0] if self.stack else 0
-        content = text[depth:]
-        prefix = self._prefix()
-        if match := ADMONITION.match(text):
-            title = _unescape(match["title"])
-            if title is None:
-                title = match["kind"].replace("-", " ").capitalize()
-            if title:
-                cell.lines.append(f"{prefix}> **{title}**")
-            else:
-                cell.lines.append(f"{prefix}>")
-            self.stack.append((len(match["indent"]) + 4, True))
-            cell.lines.append(self._prefix().rstrip())
-            return
-        if match := TAB.match(text):
-            cell.lines.append(f"{prefix}**{_unescape(match['title'])}**")
-            self.stack.append((len(match["indent"]) + 4, False))
-            self.blanks = 1
-            return
-        cell.lines.append(prefix + self._rewrite(content, cell))
-
-    def skip(self, text: str) -> None:
-        """A line that belongs to a code cell: it still closes containers it is outside of."""
-        if text.strip():
-            self._close_containers(text)
-        self.blanks = 0
-
-    def _rewrite(self, text: str, cell: _MarkdownCell) -> str:
-        heading = HEADING_ATTRS.match(text)
-        if heading:
-            text = heading[1]
-        reference = REFERENCE.match(text)
-        if reference:
-            url = self._url(reference["url"], image=False, cell=cell)
-            return reference["head"] + url + reference["tail"]
-        return LINK.sub(lambda m: self._link(m, cell), text)
-
-    def _link(self, match: re.Match, cell: _MarkdownCell) -> str:
-        url = self._url(match["url"], image=bool(match["bang"]), cell=cell)
-        return f"{match['bang']}[{match['text']}]({url}{match['title'] or ''})"
-
-    def _url(self, url: str, image: bool, cell: _MarkdownCell) -> str:
-        if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):  # https:, mailto:, data:, ...
-            return url
-        path, _, fragment = url.partition("#")
-        fragment = "#" + fragment if fragment else ""
-        if not path:  # an anchor on this page
-            return self.site.page_url(self.page.name) + fragment
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.name), path))
-        if target.endswith(".md"):
-            return self.site.page_url(target) + fragment
-        source = docpages.DOCS / target
-        mime = IMAGE_TYPES.get(source.suffix.lower())
-        if image and mime and source.is_file():
-            return "attachment:" + cell.attach(source, mime)
-        return self.site.file_url(target) + fragment
-
-
-@dataclass
-class _MarkdownCell:
-    lines: list[str]
-    attachments: dict
-
-    def attach(self, source: Path, mime: str) -> str:
-        name = source.name
-        while name in self.attachments and self.attachments[name]["path"] != source:
-            name = "_" + name
-        data = base64.b64encode(source.read_bytes()).decode("ascii")
-        self.attachments[name] = {"path": source, "bundle": {mime: data}}
-        return name
-
-    def node(self, cell_id: str):
-        while self.lines and not self.lines[-1].strip(" >"):
-            self.lines.pop()
-        cell = v4.new_markdown_cell("\n".join(self.lines), id=cell_id)
-        if self.attachments:
-            cell.attachments = {name: a["bundle"] for name, a in self.attachments.items()}
-        return cell
 
 
 # --- the notebook -----------------------------------------------------------------------------
@@ -323,8 +187,8 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
         start = expanded.index("---", 1) + 1 if "---" in expanded[1:] else 0
     spans = _block_spans(page)
     cells: list = []
-    prose = _Prose(page, site_info)
-    current = _MarkdownCell([], {})
+    prose = Prose(page, site_info)
+    current = MarkdownCell([], {})
     title = None
     execution_count = 1
 
@@ -332,7 +196,7 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
         nonlocal current
         if any(line.strip(" >") for line in current.lines):
             cells.append(current)
-        current = _MarkdownCell([], {})
+        current = MarkdownCell([], {})
 
     index = start
     while index < len(expanded):
@@ -368,7 +232,7 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
     ).rstrip("\n")
     nb.cells.append(v4.new_code_cell(setup, execution_count=execution_count))
     for item in cells:
-        if isinstance(item, _MarkdownCell):
+        if isinstance(item, MarkdownCell):
             nb.cells.append(item)
             continue
         execution_count += 1
@@ -382,9 +246,9 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
         if item.output_language == "mermaid" and item.expected:
             # The page draws this output as a diagram; Jupyter draws a mermaid block too.
             diagram = ["```mermaid", *item.expected.rstrip("\n").split("\n"), "```"]
-            nb.cells.append(_MarkdownCell(diagram, {}))
+            nb.cells.append(MarkdownCell(diagram, {}))
     for position, cell in enumerate(nb.cells):
-        if isinstance(cell, _MarkdownCell):
+        if isinstance(cell, MarkdownCell):
             nb.cells[position] = cell.node(_cell_id(page, position))
         else:
             cell.id = _cell_id(page, position)
