@@ -12,11 +12,13 @@ The checker itself is shown to catch each kind of fault: a copy of the site with
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import (
     READ_TO_THE_END,
@@ -165,7 +167,14 @@ def test_reader_features(chromium, served_site, built_site):
 
         page.evaluate(READ_TO_THE_END)  # each block gets its button when it comes on screen
         blocks = page.locator(".md-content div.highlight pre").count()
-        copy = page.locator(".md-content button[title='Copy to clipboard']").count()
+        buttons = ".md-content button[title='Copy to clipboard']"
+        with contextlib.suppress(PlaywrightTimeout):  # the last block's may come a frame later
+            page.wait_for_function(
+                "([s, n]) => document.querySelectorAll(s).length >= n",
+                arg=[buttons, blocks],
+                timeout=5000,
+            )
+        copy = page.locator(buttons).count()
         assert blocks and copy == blocks, f"{copy} copy buttons for {blocks} code blocks"
 
         source = parts[1].removesuffix("/") + ".md"
