@@ -153,9 +153,19 @@ def static_ids(html_file: Path) -> frozenset[str]:
     return frozenset(parser.ids)
 
 
-def new_context(browser, server: SiteServer, blocked: list[str]):
+# The screens the pages are checked on: a laptop's, and a phone's (Lighthouse's mobile one).
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {
+    "viewport": {"width": 412, "height": 823},
+    "device_scale_factor": 1.75,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def new_context(browser, server: SiteServer, blocked: list[str], device: dict = DESKTOP):
     """A browser context whose every request to another host is aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(**device)
     context.add_init_script(INIT_SCRIPT)
 
     def route(route):
@@ -284,15 +294,17 @@ def check_pages(
     *,
     accessibility: bool | set[str] = True,
     render_timeout_ms: int = 20000,
+    device: dict = DESKTOP,
 ) -> dict[str, PageReport]:
     """Load each page (a path under the site's base) and report what went wrong on it.
 
     `accessibility`: run axe-core on every page (True), on none (False) or on these paths. It
     runs all its rules in the light scheme, then its colour rules in the dark scheme.
+    `device`: the screen, DESKTOP or PHONE (on a phone tables and code blocks scroll sideways).
     """
     reports: dict[str, PageReport] = {}
     blocked: list[str] = []
-    context = new_context(browser, server, blocked)
+    context = new_context(browser, server, blocked, device)
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

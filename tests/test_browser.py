@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import (
+    PHONE,
     READ_TO_THE_END,
     ROOT,
     build_variant,
@@ -97,6 +98,19 @@ def test_internal_links_and_anchors_resolve(reports):
 
 def test_no_serious_or_critical_accessibility_violation(reports):
     assert not summary(reports, "accessibility"), summary(reports, "accessibility")
+
+
+@pytest.fixture(scope="module")
+def phone_reports(chromium, served_site, built_site):
+    pages = [*site_pages(built_site), "404.html"]
+    return check_pages(chromium, served_site, pages, device=PHONE)
+
+
+def test_on_a_phone_too_every_page_works_and_passes_the_audit(phone_reports):
+    """On a phone's screen wide tables and code blocks scroll sideways (and must take keyboard
+    focus), the navigation moves into a drawer, and the theme lays pages out differently."""
+    for problems in ("errors", "failed_requests", "not_rendered", "accessibility"):
+        assert not summary(phone_reports, problems), summary(phone_reports, problems)
 
 
 def test_search_finds_a_term_from_each_part(chromium, served_site, built_site):
