@@ -25,3 +25,24 @@ def test_no_page_loads_anything_from_another_host(built_site):
             if EXTERNAL.search(tag):
                 offenders.append(f"{html.relative_to(built_site)}: {tag}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_applying_the_palette_does_not_restyle_every_element(built_site):
+    # tools/palette_restyle.py: the theme's `[data-md-color-switching] *` rule is gone.
+    sheets = sorted((built_site / "assets" / "stylesheets").glob("palette.*.css"))
+    assert sheets
+    for sheet in sheets:
+        assert "data-md-color-switching" not in sheet.read_text(encoding="utf-8"), sheet.name
+
+
+def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
+    from types import SimpleNamespace
+
+    from tools import palette_restyle
+
+    sheets = tmp_path / "assets" / "stylesheets"
+    sheets.mkdir(parents=True)
+    (sheets / "palette.0123abcd.min.css").write_text("body{color:red}", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        palette_restyle.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))
+    assert "no longer has the [data-md-color-switching] rule" in caplog.text
