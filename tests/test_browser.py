@@ -232,7 +232,7 @@ def test_a_link_to_a_section_lands_on_it(chromium, served_site, built_site):
     """Above a section deep in a long page, blocks not yet seen hold a guessed height
     (docs/stylesheets/extra.css): a link to the section must still show it at the top of a
     phone's screen, just under the header, and keep it there."""
-    page = chromium.new_page(viewport={"width": 412, "height": 823}, is_mobile=True)
+    page = chromium.new_page(**PHONE)
     missed = []
     try:
         for part in nav_pages():
