@@ -2,5 +2,5 @@
 
 One module per page (``intro.py``, ``part01_tensors.py``, ...), cut into named sections that
 the pages include with pymdownx.snippets, plus the helpers those pages import
-(``reproducible`` for determinism, ``data`` for the synthetic data set).
+(``data`` for the synthetic data set, ``plots`` to save a figure).
 """

@@ -1,11 +1,9 @@
 """Data sets that several pages share, made the same way on every run and on every device."""
 
-from __future__ import annotations
-
+# --8<-- [start:make-line-data]
 import torch
 
 
-# --8<-- [start:make-line-data]
 def make_line_data(
     n: int = 100,
     *,

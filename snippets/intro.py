@@ -1,13 +1,9 @@
 """The introduction: the five-step loop, written twice (raw tensors and torch.nn)."""
 
-# --8<-- [start:reproducible]
-from snippets.reproducible import configure
-
-configure()  # seed 0, default dtype and print options: the state every page starts from
-# --8<-- [end:reproducible]
-
 # --8<-- [start:data]
 import torch
+
+torch.manual_seed(0)  # nn.Linear below starts from random numbers: seed them
 
 # Four points on the line y = 2x + 1: the loop should discover W = 2 and b = 1.
 X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])

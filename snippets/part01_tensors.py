@@ -3,6 +3,8 @@
 # --8<-- [start:from_data]
 import torch
 
+torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
+
 counts = torch.tensor([[1, 2, 3], [4, 5, 6]])  # nested lists become rows and columns
 prices = torch.tensor([0.5, 1.25, 2.0])  # one float makes the whole tensor float
 

@@ -4,8 +4,9 @@ import torch
 from snippets.autograd_graph import to_mermaid
 from snippets.data import make_line_data
 
+torch.manual_seed(0)  # the seed of Part 5, so the same random start
 X, y = make_line_data()  # the 100 points of Part 5
-W = torch.randn(1, 1, requires_grad=True)  # the same start as Part 5: seed 0
+W = torch.randn(1, 1, requires_grad=True)  # the same start as Part 5
 b = torch.randn(1, requires_grad=True)
 y_hat = X @ W + b
 print(f"W = {W.item():.4f}, b = {b.item():.4f}")

@@ -2,6 +2,7 @@
 import torch
 from torch import nn, optim
 
+torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
 # --8<-- [end:imports]
 
 

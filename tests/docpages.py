@@ -8,13 +8,14 @@ came from (the page line, or the snippet file line), so a failure can name both.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
+import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,34 +228,41 @@ def all_pages() -> list[Path]:
 
 # --- running ----------------------------------------------------------------------------------
 
+WORKER = Path(__file__).with_name("page_worker.py")
+PAGE_TIMEOUT = 900  # seconds for one page; the slowest takes well under a minute
+
 
 @dataclass
 class Result:
     output: str = ""
     error: str | None = None  # formatted traceback
     random_so_far: bool = False  # a random generator was used by this block or an earlier one
+    unseeded_draw: bool = False  # it drew random numbers while the page had not seeded torch
+    missing_name: str | None = None  # it read a name that no block before it defined
 
 
 class PageRun:
-    """Runs one page's blocks in order, in one namespace, in a scratch working directory."""
+    """Runs one page's blocks in order in a brand-new Python process (`tests/page_worker.py`),
+    in a scratch working directory, exactly as a reader who copies them into a new interpreter.
 
-    def __init__(self, page: Page, device: str = "cpu", threads: int | None = None):
+    Nothing is configured first: the page itself must seed, import and set up what it uses.
+    The process's environment is this one's, with `snippets` importable from this checkout.
+    """
+
+    def __init__(self, page: Page, device: str = "cpu", env: dict[str, str] | None = None):
         self.page = page
         self.device = device
-        self.threads = threads  # None: the documented default of snippets.reproducible
-        self.namespace: dict = {"__name__": "__main__"}
+        self.env = env or {}
         self.results: list[Result] = []
         self.workdir = Path(tempfile.mkdtemp(prefix=f"page-{page.path.stem}-"))
-        self._configured = False
 
     def result(self, index: int) -> Result:
-        while len(self.results) <= index:
-            self._run_next()
+        self.run_all()
         return self.results[index]
 
     def run_all(self) -> list[Result]:
-        if self.page.blocks:
-            self.result(len(self.page.blocks) - 1)
+        if not self.results and self.page.blocks:
+            self.results = self._run()
         return self.results
 
     def failed_before(self, index: int) -> Block | None:
@@ -263,75 +271,83 @@ class PageRun:
                 return block
         return None
 
+    def problem(self, block: Block) -> str | None:
+        """Why the block failed, naming the page, its line and what it relied on; None if it ran."""
+        result = self.result(block.index)
+        if result.unseeded_draw:
+            return (
+                f"{block.where()} draws random numbers before the page seeds them: call "
+                "torch.manual_seed(...) in this block or one above it, where the reader sees it "
+                "(a new interpreter's generator starts from torch's fixed default seed, so the "
+                "numbers would only match by accident)"
+            )
+        if result.error is None:
+            return None
+        earlier = self.failed_before(block.index)
+        if earlier is not None:
+            return f"{block.where()} not run: an earlier block ({earlier.where()}) failed"
+        if result.missing_name is not None:
+            return (
+                f"{block.where()} reads `{result.missing_name}`, which no block above it on "
+                "the page creates (each page runs on its own, in a new Python process):\n"
+                + result.error
+            )
+        return f"{block.where()} raised on {self.device}:\n{result.error}"
+
     def written_files(self) -> dict[str, bytes]:
         self.run_all()
         return {
             p.relative_to(self.workdir).as_posix(): p.read_bytes()
             for p in sorted(self.workdir.rglob("*"))
-            if p.is_file()
+            if p.is_file() and not p.name.startswith(".page-")
         }
 
-    def _run_next(self) -> None:
-        import torch
-
-        from snippets import reproducible
-
-        if not self._configured:
-            if self.threads is None:
-                reproducible.configure(self.device)
-            else:
-                reproducible.configure(self.device, threads=self.threads)
-            self._configured = True
-        block = self.page.blocks[len(self.results)]
-        before = _rng_states(torch)
-        result = Result(random_so_far=bool(self.results) and self.results[-1].random_so_far)
-        if self.failed_before(block.index):
-            result.error = (
-                f"not run: an earlier block ({self.failed_before(block.index).where()}) failed"
+    def _run(self) -> list[Result]:
+        spec = self.workdir / ".page-spec.json"
+        out = self.workdir / ".page-result.json"
+        blocks = []
+        for block in self.page.blocks:
+            filename, first_line = _code_location(block)
+            blocks.append({"code": block.code, "filename": filename, "first_line": first_line})
+        spec.write_text(json.dumps({"device": self.device, "blocks": blocks}), encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, str(WORKER), str(spec), str(out)],
+            cwd=self.workdir,
+            env=reader_env(self.env),
+            capture_output=True,
+            text=True,
+            timeout=PAGE_TIMEOUT,
+            check=False,
+        )
+        spec.unlink()
+        if run.returncode != 0 or not out.is_file():
+            error = (
+                f"the page's Python process exited with status {run.returncode}:\n"
+                f"{run.stderr[-4000:]}"
             )
-        else:
-            result.output, result.error = self._execute(block)
-        result.random_so_far |= _rng_states(torch) != before
-        self.results.append(result)
-
-    def _execute(self, block: Block) -> tuple[str, str | None]:
-        code = _compile(block)
-        stdout = io.StringIO()
-        previous = Path.cwd()
-        os.chdir(self.workdir)
-        try:
-            with contextlib.redirect_stdout(stdout):
-                exec(code, self.namespace)
-        except BaseException as error:
-            if isinstance(error, KeyboardInterrupt):
-                raise
-            # Drop this frame: the traceback starts in the page's own code.
-            frames = error.__traceback__.tb_next if error.__traceback__ else None
-            return stdout.getvalue(), "".join(
-                traceback.format_exception(type(error), error, frames)
-            )
-        finally:
-            os.chdir(previous)
-        return stdout.getvalue(), None
+            return [Result(error=error) for _ in self.page.blocks]
+        results = [Result(**item) for item in json.loads(out.read_text(encoding="utf-8"))]
+        out.unlink()
+        return results
 
 
-def _compile(block: Block):
-    """Compile so that a traceback points at the snippet file's own line numbers when it can."""
+def reader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment, with this checkout's `snippets` importable (as `make setup` installs
+    it), and `extra` on top. No variable that changes what torch computes is added."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env.pop("PYTHONSTARTUP", None)
+    env.update(extra or {})
+    return env
+
+
+def _code_location(block: Block) -> tuple[str, int]:
+    """File and first line to compile a block with, so a traceback points at the snippet file's
+    own line numbers when the block comes from one section."""
     sources = {(o.source, o.section) for o in block.origins}
     if len(sources) == 1 and block.origins[0].source is not None:
-        filename = str(block.origins[0].source)
-        first_line = block.origins[0].source_line
-    else:
-        filename = str(block.page.path)
-        first_line = block.fence_line + 1
-    return compile("\n" * (first_line - 1) + block.code, filename, "exec")
-
-
-def _rng_states(torch) -> list[bytes]:
-    states = [torch.random.get_rng_state().numpy().tobytes()]
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        states += [s.cpu().numpy().tobytes() for s in torch.cuda.get_rng_state_all()]
-    return states
+        return str(block.origins[0].source), block.origins[0].source_line
+    return str(block.page.path), block.fence_line + 1
 
 
 DEVICE_SUFFIX = re.compile(r", device='cuda(:\d+)?'")

@@ -1,5 +1,7 @@
 """Every code block of every page runs, and prints exactly what the page shows.
 
+Each page runs in a brand-new Python process (tests/page_worker.py), with nothing set up first.
+
 Adding an example needs no code here: a snippet section, an include line on a page, and
 `make update-outputs` to write its output from a real run.
 """
@@ -40,9 +42,11 @@ def _diff(expected: str, actual: str, block: docpages.Block) -> str:
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
 def test_block(block: docpages.Block, device: str, request):
-    result = page_run(block.page, device).result(block.index)
-    if result.error is not None:
-        pytest.fail(f"{block.where()} raised on {device}:\n{result.error}", pytrace=False)
+    run = page_run(block.page, device)
+    result = run.result(block.index)
+    problem = run.problem(block)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
     if request.config.getoption("--update-outputs"):
         return
     expected, actual = block.expected or "", result.output
@@ -123,7 +127,7 @@ def pytest_sessionfinish_hook(config) -> None:  # called from conftest
         run = _runs.get((page.name, "cpu"))
         if run is None or len(run.results) < len(page.blocks):
             continue  # only pages that ran completely are rewritten
-        if any(r.error for r in run.results):
+        if any(r.error or r.unseeded_draw for r in run.results):
             continue
         on_disk = page.path.read_text(encoding="utf-8")
         if on_disk.splitlines() != page.lines:

@@ -5,8 +5,9 @@ A notebook is the page, not a copy: the page is expanded and cut into blocks by
 executed ```python block a code cell (tools/notebook_markdown.py turns the prose into the Markdown
 Jupyter renders), and the output the page shows under a block (verified by the suite against a
 real run) that cell's stdout. The first code cell makes the notebook
-self-contained: it installs the site's `snippets` package when it is missing and calls
-`snippets.reproducible.configure`, the set-up the suite does before every page.
+self-contained: it installs the site's `snippets` package when it is missing (as on Colab; `make
+setup` installs this checkout's) and says so when torch is not the version that verified the
+outputs. It sets nothing up: the page's own code seeds and configures what it uses, as a script.
 
 Generation is deterministic (no timestamps, cell ids from the cell's position), so regenerating
 an unchanged page gives the same bytes and a stale notebook is a plain byte difference.
@@ -39,7 +40,7 @@ UPDATE_COMMAND = "make update-outputs"
 PAGE_KEY = "docs_page"  # notebook metadata: the page under docs/ it was generated from
 
 SETUP = """\
-# Set-up: run this cell first. It makes the notebook self-contained.
+# Set-up: run this cell first. It installs the site's helpers (`snippets`) if they are missing.
 import importlib.util
 
 if importlib.util.find_spec("snippets") is None:  # the helpers this site's pages import
@@ -47,10 +48,7 @@ if importlib.util.find_spec("snippets") is None:  # the helpers this site's page
     importlib.invalidate_caches()
 
 import torch
-from snippets.reproducible import configure
 
-# Seed 0, default dtype and print options: the state the page's outputs were produced in.
-configure("cuda" if torch.cuda.is_available() else "cpu")
 if torch.__version__.split("+")[0] != "{torch_release}":
     print(f"The outputs shown come from torch {torch}; this is torch {{torch.__version__}}.")
 """
@@ -172,9 +170,10 @@ def _header(page: docpages.Page, title: str, site: Site, verified: dict) -> str:
         f"*Generated from [this page]({url}) of {site.site_name}: the same code in the same "
         "order, and under each cell the output that code printed when the page was checked "
         f"(torch {verified['torch']} on the {verified['device'].upper()}).*\n\n"
-        "Run the set-up cell first, then every cell from top to bottom. With a GPU the code runs "
-        "on CUDA: outputs that depend on random numbers then differ from the ones shown, because "
-        "CUDA's generator draws different numbers."
+        "Run the set-up cell first, then every cell from top to bottom: the code seeds its own "
+        "random numbers, so it prints what is shown. It runs on the CPU, as the page does; on a "
+        "GPU, an ARM processor or another torch version, the last digit of a float may come out "
+        "different."
     )
 
 
