@@ -6,7 +6,7 @@ from snippets.data import make_line_data
 from snippets.plots import save_figure
 
 torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
-X, y = make_line_data(n=100, noise=0.1, seed=0)
+X, y = make_line_data(n=100, noise=0.1, seed=28)
 print(X.shape, y.shape)
 print(torch.cat([X[:3], y[:3]], dim=1))  # the first three points, as (x, y) pairs
 # --8<-- [end:data]

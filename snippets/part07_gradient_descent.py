@@ -59,7 +59,8 @@ print(f"loss within 1e-6 of the optimum (relative): {abs(gap) < 1e-6}  (the goal
 
 # --8<-- [start:plot]
 fig, ax = plt.subplots(figsize=(6, 4))
-ax.plot(range(steps), losses, label="gradient descent (loss before each update)")
+drawn = [float(f"{loss:.3g}") for loss in losses]  # 3 digits: all a plot shows, on any CPU
+ax.plot(range(steps), drawn, label="gradient descent (loss before each update)")
 ax.axhline(best_loss.item(), color="black", linestyle="--", label="least-squares optimum")
 ax.set_yscale("log")
 ax.set_xlabel("step (= epoch: the whole data set is one batch)")

@@ -71,7 +71,9 @@ print(nn.Softmax(dim=0)(logits).sum(dim=0))  # each column sums to one instead
 # --8<-- [end:softmax-wrong-dim]
 
 # --8<-- [start:activation-plot]
-grid = torch.linspace(-4, 4, 161)
+# float64: the float32 kernels differ in the last bit from one processor to another, and the
+# picture should not.
+grid = torch.linspace(-4, 4, 161, dtype=torch.float64)
 curves = {
     "ReLU": nn.ReLU()(grid),
     "GELU (exact)": nn.GELU()(grid),

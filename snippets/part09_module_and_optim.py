@@ -101,7 +101,7 @@ for step in range(steps):
     if step % 20 == 0:
         print(f"step {step:3d}  loss {loss.item():.6f}")
 
-print(f"W = {W.item():.6f}, b = {b.item():.6f}")
+print(f"W = {W.item():.4f}, b = {b.item():.4f}")
 # --8<-- [end:loop-scratch]
 
 # --8<-- [start:loop-nn]
@@ -117,7 +117,7 @@ for step in range(steps):
     if step % 20 == 0:
         print(f"step {step:3d}  loss {loss.item():.6f}")
 
-print(f"W = {model.linear.weight.item():.6f}, b = {model.linear.bias.item():.6f}")
+print(f"W = {model.linear.weight.item():.4f}, b = {model.linear.bias.item():.4f}")
 # --8<-- [end:loop-nn]
 
 # --8<-- [start:same-result]
@@ -133,8 +133,8 @@ best_loss = criterion(A @ solution, y.double()).item()
 with torch.no_grad():
     final_loss = criterion(model(X), y).item()
 w_found, b_found = model.linear.weight.item(), model.linear.bias.item()
-print(f"least squares: W = {w_best:.5f}, b = {b_best:.5f}, loss {best_loss:.6f}")
-print(f"after {steps} SGD steps: W = {w_found:.5f}, b = {b_found:.5f}, loss {final_loss:.6f}")
+print(f"least squares: W = {w_best:.4f}, b = {b_best:.4f}, loss {best_loss:.6f}")
+print(f"after {steps} SGD steps: W = {w_found:.4f}, b = {b_found:.4f}, loss {final_loss:.6f}")
 gap = max(abs(w_found - w_best), abs(b_found - b_best))
 print(f"W and b within 1e-6 of least squares: {gap < 1e-6}")
 # --8<-- [end:lstsq]

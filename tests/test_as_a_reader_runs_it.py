@@ -1,0 +1,165 @@
+"""Each page, run as a reader runs it, prints the page byte for byte, on every code path here.
+
+A page's ```python blocks, copied in order into one script, run by a brand-new `python` with
+nothing else before them (no seed, no settings, no harness), must print exactly the page's
+outputs, one after the other, write exactly the plots committed under docs/generated/<page>/, and
+print nothing on stderr. Every page is run so under each variant of the machine's arithmetic this
+machine can produce (`portability_variants`): the outputs must not depend on the CPU's
+instruction set, MKL's code path, the thread count or the run. Where a value is round-off noise,
+the page must print something else; the comparison stays exact.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests import docpages
+
+PAGES = [page for page in map(docpages.load_page, docpages.all_pages()) if page.blocks]
+SCRIPT_TIMEOUT = 900  # seconds for one page
+
+
+def portability_variants() -> dict[str, dict[str, str]]:
+    """Name -> environment for every variant one machine can produce.
+
+    torch's own kernels come in one build per instruction-set level and `ATEN_CPU_CAPABILITY`
+    picks a lower one than the CPU's best; `MKL_CBWR=COMPATIBLE` makes MKL (BLAS, LAPACK) take
+    its most portable path; `OMP_NUM_THREADS=1` runs on one thread instead of all cores; and a
+    second plain run catches anything that changes from run to run (memory alignment, timing).
+    """
+    best = torch.backends.cpu.get_cpu_capability()  # "AVX512", "AVX2", "DEFAULT", ...
+    variants: dict[str, dict[str, str]] = {f"as installed ({best}, all cores)": {}}
+    lower = {"AVX512": ["default", "avx2"], "AVX2": ["default"]}.get(
+        best, [] if best == "DEFAULT" else ["default"]
+    )
+    for level in lower:
+        variants[f"ATEN_CPU_CAPABILITY={level}"] = {"ATEN_CPU_CAPABILITY": level}
+    variants["MKL_CBWR=COMPATIBLE"] = {"MKL_CBWR": "COMPATIBLE"}
+    variants["one thread"] = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    variants["a second run"] = {}
+    return variants
+
+
+VARIANTS = portability_variants()
+
+
+def script(page: docpages.Page) -> str:
+    """The page's blocks in order, as a reader copies them into one file."""
+    return "\n".join(block.code.rstrip("\n") + "\n" for block in page.blocks)
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    files: dict[str, bytes]
+
+
+def run_as_script(page: docpages.Page, env: dict[str, str]) -> Run:
+    with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
+        workdir = Path(folder)
+        name = f"{page.path.stem}.py"
+        (workdir / name).write_text(script(page), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, name],
+            cwd=workdir,
+            env=docpages.reader_env(env),
+            capture_output=True,
+            text=True,
+            timeout=SCRIPT_TIMEOUT,
+            check=False,
+        )
+        files = {
+            p.relative_to(workdir).as_posix(): p.read_bytes()
+            for p in sorted(workdir.rglob("*"))
+            if p.is_file() and p.name != name
+        }
+    return Run(done.returncode, done.stdout, done.stderr, files)
+
+
+def committed_files(page: docpages.Page) -> dict[str, bytes]:
+    folder = docpages.GENERATED / page.stem
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def first_differing_block(page: docpages.Page, actual: str) -> docpages.Block:
+    """The block whose output is the first to differ from the page's (outputs are in order)."""
+    position = 0
+    for block in page.blocks:
+        expected = block.expected or ""
+        if actual[position : position + len(expected)] != expected:
+            return block
+        position += len(expected)
+    return page.blocks[-1]
+
+
+def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
+    """What differs from the page, naming the page, the block's line and a diff; None if nothing."""
+    where = f"{page.relpath} run as one script by a new python ({variant})"
+    if run.returncode != 0:
+        return f"{where} exited with status {run.returncode}:\n{run.stderr}"
+    if run.stderr:
+        return f"{where} printed on stderr, which the page does not show:\n{run.stderr}"
+    expected = "".join(block.expected or "" for block in page.blocks)
+    if run.stdout != expected:
+        block = first_differing_block(page, run.stdout)
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            run.stdout.splitlines(keepends=True),
+            fromfile=f"{page.relpath} (the page's outputs, in order)",
+            tofile=f"a new python ({variant})",
+        )
+        return (
+            f"{where} prints something else, from {block.where()} on; where the difference "
+            "is round-off noise, print what carries meaning instead:\n" + "".join(diff)
+        )
+    committed = committed_files(page)
+    stale = sorted(
+        n for n in run.files.keys() | committed.keys() if run.files.get(n) != committed.get(n)
+    )
+    if stale:
+        folder = (docpages.GENERATED / page.stem).relative_to(docpages.ROOT)
+        return f"{where} writes other files than those under {folder}: {', '.join(stale)}"
+    return None
+
+
+@pytest.fixture(scope="module")
+def runs(request):
+    """Every selected (page, variant) run, all cores busy at once; tests then read results."""
+    if request.config.getoption("--update-outputs"):
+        pytest.skip("--update-outputs rewrites the outputs these runs are compared with")
+    wanted = [
+        (item.callspec.params["page"], item.callspec.params["variant"])
+        for item in request.session.items
+        if getattr(item, "originalname", None)
+        == test_page_prints_the_page_as_a_reader_runs_it.__name__
+    ]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {
+            (page.name, variant): pool.submit(run_as_script, page, VARIANTS[variant])
+            for page, variant in wanted
+        }
+        yield futures
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs):
+    problem = mismatch(page, variant, runs[(page.name, variant)].result())
+    if problem:
+        pytest.fail(problem, pytrace=False)
