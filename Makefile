@@ -9,11 +9,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
 
-# Python: every package pinned in requirements.txt (torch 2.13.0 is the CPU build here).
-$(VENV)/.installed: requirements.txt
+# Python: every package pinned in requirements.txt (torch 2.13.0 is the CPU build here), then
+# this project itself, editable, so `snippets` imports from this checkout wherever Python starts
+# (a notebook's kernel starts in docs/notebooks/).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet pip==26.3
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
 # Browser assets the site serves itself (mermaid, KaTeX) and axe-core, from package-lock.json.

@@ -5,9 +5,10 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
+torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
+
 from snippets.plots import save_figure
 
-torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
 # --8<-- [end:imports]
 
 # --8<-- [start:linear]

@@ -2,11 +2,12 @@
 import torch
 from torch import nn, optim
 
-torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
 # --8<-- [end:imports]
 
-
 # --8<-- [start:ffn-classic]
+torch.manual_seed(0)  # the layers below start from random numbers: seed them
+
+
 class ClassicFeedForward(nn.Module):
     """The feed-forward block of the original Transformer and GPT-2: up, GELU, down."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 SVG_SETTINGS = {"svg.hashsalt": "pytorch-in-one-hour", "svg.fonttype": "none"}
 
 
-def save_figure(fig, filename: str) -> Path:
+def save_figure(fig, filename: str) -> None:
     """Write `fig` as SVG into the current directory and close it (so Jupyter does not also
     draw it under the cell).
 
@@ -20,5 +20,4 @@ def save_figure(fig, filename: str) -> Path:
     path = Path(filename)
     with matplotlib.rc_context(SVG_SETTINGS):
         fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return path
+    plt.close(fig)  # returns None, so a notebook cell ending with this call shows nothing

@@ -130,33 +130,6 @@ def _block_spans(page: docpages.Page) -> dict[int, tuple[docpages.Block, int]]:
 # --- the notebook -----------------------------------------------------------------------------
 
 
-def quiet(code: str) -> str:
-    """The block's code, ending with `;` when its last statement is a bare expression.
-
-    A page runs as a script, where the value of an expression statement is thrown away; Jupyter
-    shows the value of a cell's last one (`save_figure(...)` would show a path the page does not).
-    A trailing `;` is IPython's way of not showing it, so the cell prints what the block prints.
-    `print(...)` returns None and is left alone.
-    """
-    import ast
-
-    try:
-        body = ast.parse(code).body
-    except SyntaxError:
-        return code
-    last = body[-1] if body else None
-    if not isinstance(last, ast.Expr):
-        return code
-    call = last.value
-    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print":
-        return code
-    lines = code.split("\n")
-    line = lines[last.end_lineno - 1]
-    column = len(line.encode("utf-8")[: last.end_col_offset].decode("utf-8"))
-    lines[last.end_lineno - 1] = line[:column] + ";" + line[column:]
-    return "\n".join(lines)
-
-
 def _cell_id(page: docpages.Page, index: int) -> str:
     # nbformat 4.5: 1-64 characters of [a-zA-Z0-9-_]; unique within the notebook.
     stem = re.sub(r"[^a-zA-Z0-9-_]", "-", page.stem)[:56]
@@ -238,8 +211,10 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
         outputs = []
         if item.expected:
             outputs.append(v4.new_output("stream", name="stdout", text=item.expected))
+        # The block's code exactly. A block ends with a statement, not a bare expression whose
+        # value Jupyter would show (tests/test_notebooks.py says so when one does not).
         cell = v4.new_code_cell(
-            quiet(item.code.rstrip("\n")), execution_count=execution_count, outputs=outputs
+            item.code.rstrip("\n"), execution_count=execution_count, outputs=outputs
         )
         nb.cells.append(cell)
         if item.output_language == "mermaid" and item.expected:
