@@ -84,20 +84,25 @@ def _copy_project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _pytest(project: Path, *args: str) -> subprocess.CompletedProcess:
+def _pytest(
+    project: Path,
+    *args: str,
+    module: str = "tests/test_pages.py",
+    select: str = "index or part01 or broken",
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
-            "tests/test_pages.py",
+            module,
             "-q",
             "-p",
             "no:cacheprovider",
             "--device",
             "cpu",
             "-k",
-            "index or part01 or broken",
+            select,
             *args,
         ],
         cwd=project,
@@ -142,6 +147,50 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     assert "torch.int64\n" in (project / "docs/part01-tensors.md").read_text(encoding="utf-8")
     again = _pytest(project)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_page_that_relies_on_hidden_state_fails_with_the_page_the_line_and_why(tmp_path):
+    """Each page runs in a new Python: a block that draws random numbers before the page seeds
+    them, or reads a name no block above it defines, fails and says which and where."""
+    project = _copy_project(tmp_path)
+    (project / "docs/broken-random.md").write_text(
+        "# Unseeded\n\n```python\nimport torch\n\nprint(torch.randn(2).shape)\n```\n"
+    )
+    (project / "docs/broken-state.md").write_text(
+        "# Borrowed\n\n```python\nimport torch\n```\n\n```python\nprint(W.shape)\n```\n"
+    )
+    run = _pytest(project, select="broken")
+    report = run.stdout + run.stderr
+    assert run.returncode == 1, report
+    assert "docs/broken-random.md:3 draws random numbers before the page seeds them" in report
+    assert "torch.manual_seed(" in report
+    assert "docs/broken-state.md:7 reads `W`, which no block above it on the page creates" in report
+    assert "NameError: name 'W' is not defined" in report
+
+
+def test_the_portability_check_catches_round_off_noise(tmp_path):
+    """A page printing float32 round-off noise passes a plain run on the machine that wrote its
+    outputs, and fails under another code path, with the variant, the page line and a diff."""
+    project = _copy_project(tmp_path)
+    (project / "docs/noisy.md").write_text(
+        "# Noisy\n\n```python\nimport torch\n\ntorch.manual_seed(0)\n"
+        "x = torch.randn(10_000)\n"
+        # torch's float32 sampler has one implementation per instruction set; they differ
+        # in the last bits, which nine digits of a sum show.
+        'print(f"{x.double().sum().item():.9g}")\n```\n'
+    )
+    update = _pytest(project, "--update-outputs", select="noisy")
+    assert update.returncode == 0, update.stdout + update.stderr
+    run = _pytest(project, module="tests/test_as_a_reader_runs_it.py", select="noisy")
+    report = run.stdout + run.stderr
+    assert run.returncode == 1, report
+    failed = [line for line in report.splitlines() if line.startswith("FAILED")]
+    # The machine that wrote the outputs agrees with itself; another code path does not.
+    assert not [line for line in failed if "as installed" in line or "a second run" in line]
+    assert re.search(r"FAILED \S+\[noisy\.md-ATEN_CPU_CAPABILITY=\w+\]", report), report
+    assert "docs/noisy.md run as one script by a new python (ATEN_CPU_CAPABILITY=" in report
+    assert "prints something else, from docs/noisy.md:3 on" in report
+    assert "+++ a new python (ATEN_CPU_CAPABILITY=" in report
 
 
 # --- the CUDA run's comparison rules, checked on the CPU ----------------------------------------
