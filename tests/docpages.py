@@ -249,10 +249,9 @@ class PageRun:
     The process's environment is this one's, with `snippets` importable from this checkout.
     """
 
-    def __init__(self, page: Page, device: str = "cpu", env: dict[str, str] | None = None):
+    def __init__(self, page: Page, device: str = "cpu"):
         self.page = page
         self.device = device
-        self.env = env or {}
         self.results: list[Result] = []
         self.workdir = Path(tempfile.mkdtemp(prefix=f"page-{page.path.stem}-"))
 
@@ -313,7 +312,7 @@ class PageRun:
         run = subprocess.run(
             [sys.executable, str(WORKER), str(spec), str(out)],
             cwd=self.workdir,
-            env=reader_env(self.env),
+            env=reader_env(),
             capture_output=True,
             text=True,
             timeout=PAGE_TIMEOUT,
@@ -336,7 +335,6 @@ def reader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     it), and `extra` on top. No variable that changes what torch computes is added."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    env.pop("PYTHONSTARTUP", None)
     env.update(extra or {})
     return env
 

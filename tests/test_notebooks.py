@@ -168,11 +168,8 @@ def _stdout(cell) -> str:
 
 
 def _kernel_env(device: str) -> dict[str, str]:
-    env = dict(os.environ)
     # `snippets` imports from this checkout, so the set-up cell's install branch never runs.
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(docpages.ROOT), *filter(None, [env.get("PYTHONPATH")])]
-    )
+    env = docpages.reader_env()
     env["PIP_NO_INDEX"] = "1"  # and could not reach a package index if it did
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's note about frozen modules
     if device == "cpu":
