@@ -295,11 +295,7 @@ class PageRun:
 
     def written_files(self) -> dict[str, bytes]:
         self.run_all()
-        return {
-            p.relative_to(self.workdir).as_posix(): p.read_bytes()
-            for p in sorted(self.workdir.rglob("*"))
-            if p.is_file() and not p.name.startswith(".page-")
-        }
+        return files_under(self.workdir, skip=lambda path: path.name.startswith(".page-"))
 
     def _run(self) -> list[Result]:
         spec = self.workdir / ".page-spec.json"
@@ -328,6 +324,20 @@ class PageRun:
         results = [Result(**item) for item in json.loads(out.read_text(encoding="utf-8"))]
         out.unlink()
         return results
+
+
+def files_under(folder: Path, skip=lambda path: False) -> dict[str, bytes]:
+    """Every file under `folder` (none if it does not exist), keyed by its path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not skip(p)
+    }
+
+
+def committed_files(page: Page) -> dict[str, bytes]:
+    """The files a page's code writes, as committed under docs/generated/<page>/."""
+    return files_under(GENERATED / page.stem)
 
 
 def reader_env(extra: dict[str, str] | None = None) -> dict[str, str]:

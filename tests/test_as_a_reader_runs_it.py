@@ -80,21 +80,8 @@ def run_as_script(page: docpages.Page, env: dict[str, str]) -> Run:
             timeout=SCRIPT_TIMEOUT,
             check=False,
         )
-        files = {
-            p.relative_to(workdir).as_posix(): p.read_bytes()
-            for p in sorted(workdir.rglob("*"))
-            if p.is_file() and p.name != name
-        }
+        files = docpages.files_under(workdir, skip=lambda path: path.name == name)
     return Run(done.returncode, done.stdout, done.stderr, files)
-
-
-def committed_files(page: docpages.Page) -> dict[str, bytes]:
-    folder = docpages.GENERATED / page.stem
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def first_differing_block(page: docpages.Page, actual: str) -> docpages.Block:
@@ -128,7 +115,7 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
             f"{where} prints something else, from {block.where()} on; where the difference "
             "is round-off noise, print what carries meaning instead:\n" + "".join(diff)
         )
-    committed = committed_files(page)
+    committed = docpages.committed_files(page)
     stale = sorted(
         n for n in run.files.keys() | committed.keys() if run.files.get(n) != committed.get(n)
     )

@@ -86,11 +86,7 @@ def test_generated_files_are_current(page: docpages.Page, request):
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(content)
         return
-    committed = {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    committed = docpages.committed_files(page)
     stale = sorted(
         name
         for name in written.keys() | committed.keys()
