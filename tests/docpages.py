@@ -23,6 +23,8 @@ import markdown
 from mkdocs.config import load_config
 from pytest_codeblocks import extract_from_buffer
 
+from tools import reading_time
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 GENERATED = DOCS / "generated"
@@ -62,6 +64,7 @@ class Block:
     expected: str | None
     output_fence: tuple[int, int] | None  # expanded lines of the output's opening/closing fence
     output_language: str = "text"
+    optional: bool = False  # inside a collapsed block (`??? info "Going deeper: …"`)
 
     @property
     def page_line(self) -> int:
@@ -180,6 +183,7 @@ def _output_fence(expanded: list[str], code_fence: int) -> tuple[int, int] | Non
 
 def _blocks(page: Page) -> list[Block]:
     extracted = extract_from_buffer(io.StringIO("\n".join(page.expanded) + "\n"))
+    collapsed = reading_time.collapsed(page.expanded)
     blocks = []
     for found in extracted:
         if found.syntax != EXECUTED_SYNTAX:
@@ -200,6 +204,7 @@ def _blocks(page: Page) -> list[Block]:
                 expected=found.expected_output,
                 output_fence=output,
                 output_language=language,
+                optional=collapsed[opening],
             )
         )
     return blocks

@@ -53,9 +53,19 @@ def portability_variants() -> dict[str, dict[str, str]]:
 VARIANTS = portability_variants()
 
 
-def script(page: docpages.Page) -> str:
-    """The page's blocks in order, as a reader copies them into one file."""
-    return "\n".join(block.code.rstrip("\n") + "\n" for block in page.blocks)
+CORE_ONLY = "without its collapsed blocks"  # a hurried reader's run: no "Going deeper"
+CORE_PAGES = [page for page in PAGES if any(block.optional for block in page.blocks)]
+
+
+def blocks_run(page: docpages.Page, variant: str) -> list[docpages.Block]:
+    if variant == CORE_ONLY:
+        return [block for block in page.blocks if not block.optional]
+    return page.blocks
+
+
+def script(blocks: list[docpages.Block]) -> str:
+    """The blocks in order, as a reader copies them into one file."""
+    return "\n".join(block.code.rstrip("\n") + "\n" for block in blocks)
 
 
 @dataclass
@@ -66,11 +76,12 @@ class Run:
     files: dict[str, bytes]
 
 
-def run_as_script(page: docpages.Page, env: dict[str, str]) -> Run:
+def run_as_script(page: docpages.Page, variant: str) -> Run:
+    env = VARIANTS.get(variant, {})
     with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
         workdir = Path(folder)
         name = f"{page.path.stem}.py"
-        (workdir / name).write_text(script(page), encoding="utf-8")
+        (workdir / name).write_text(script(blocks_run(page, variant)), encoding="utf-8")
         done = subprocess.run(
             [sys.executable, name],
             cwd=workdir,
@@ -84,15 +95,15 @@ def run_as_script(page: docpages.Page, env: dict[str, str]) -> Run:
     return Run(done.returncode, done.stdout, done.stderr, files)
 
 
-def first_differing_block(page: docpages.Page, actual: str) -> docpages.Block:
+def first_differing_block(blocks: list[docpages.Block], actual: str) -> docpages.Block:
     """The block whose output is the first to differ from the page's (outputs are in order)."""
     position = 0
-    for block in page.blocks:
+    for block in blocks:
         expected = block.expected or ""
         if actual[position : position + len(expected)] != expected:
             return block
         position += len(expected)
-    return page.blocks[-1]
+    return blocks[-1]
 
 
 def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
@@ -102,23 +113,29 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
         return f"{where} exited with status {run.returncode}:\n{run.stderr}"
     if run.stderr:
         return f"{where} printed on stderr, which the page does not show:\n{run.stderr}"
-    expected = "".join(block.expected or "" for block in page.blocks)
+    blocks = blocks_run(page, variant)
+    expected = "".join(block.expected or "" for block in blocks)
     if run.stdout != expected:
-        block = first_differing_block(page, run.stdout)
+        block = first_differing_block(blocks, run.stdout)
         diff = difflib.unified_diff(
             expected.splitlines(keepends=True),
             run.stdout.splitlines(keepends=True),
             fromfile=f"{page.relpath} (the page's outputs, in order)",
             tofile=f"a new python ({variant})",
         )
+        if variant == CORE_ONLY:
+            return (
+                f"{where} prints something else, from {block.where()} on: a block on the core "
+                "path depends on a collapsed block above it (a name, a changed object, random "
+                "numbers drawn); every collapsed block must stay optional:\n" + "".join(diff)
+            )
         return (
             f"{where} prints something else, from {block.where()} on; where the difference "
             "is round-off noise, print what carries meaning instead:\n" + "".join(diff)
         )
     committed = docpages.committed_files(page)
-    stale = sorted(
-        n for n in run.files.keys() | committed.keys() if run.files.get(n) != committed.get(n)
-    )
+    names = run.files.keys() | (committed.keys() if variant != CORE_ONLY else set())
+    stale = sorted(n for n in names if run.files.get(n) != committed.get(n))
     if stale:
         folder = (docpages.GENERATED / page.stem).relative_to(docpages.ROOT)
         return f"{where} writes other files than those under {folder}: {', '.join(stale)}"
@@ -130,15 +147,18 @@ def runs(request):
     """Every selected (page, variant) run, all cores busy at once; tests then read results."""
     if request.config.getoption("--update-outputs"):
         pytest.skip("--update-outputs rewrites the outputs these runs are compared with")
+    tests = {
+        test_page_prints_the_page_as_a_reader_runs_it.__name__,
+        test_the_core_path_prints_the_same_without_the_collapsed_blocks.__name__,
+    }
     wanted = [
-        (item.callspec.params["page"], item.callspec.params["variant"])
+        (item.callspec.params["page"], item.callspec.params.get("variant", CORE_ONLY))
         for item in request.session.items
-        if getattr(item, "originalname", None)
-        == test_page_prints_the_page_as_a_reader_runs_it.__name__
+        if getattr(item, "originalname", None) in tests
     ]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         futures = {
-            (page.name, variant): pool.submit(run_as_script, page, VARIANTS[variant])
+            (page.name, variant): pool.submit(run_as_script, page, variant)
             for page, variant in wanted
         }
         yield futures
@@ -148,5 +168,13 @@ def runs(request):
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs):
     problem = mismatch(page, variant, runs[(page.name, variant)].result())
+    if problem:
+        pytest.fail(problem, pytrace=False)
+
+
+@pytest.mark.parametrize("page", CORE_PAGES, ids=[page.name for page in CORE_PAGES])
+def test_the_core_path_prints_the_same_without_the_collapsed_blocks(page, runs):
+    """A reader who skips every "Going deeper" block gets the same outputs on the core path."""
+    problem = mismatch(page, CORE_ONLY, runs[(page.name, CORE_ONLY)].result())
     if problem:
         pytest.fail(problem, pytrace=False)

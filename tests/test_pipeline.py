@@ -193,6 +193,61 @@ def test_the_portability_check_catches_round_off_noise(tmp_path):
     assert "+++ a new python (ATEN_CPU_CAPABILITY=" in report
 
 
+OPTIONAL_PAGE = """\
+# Leaning
+
+```python
+x = 1
+```
+
+??? info "Going deeper: a second name"
+
+    ```python
+    y = 2
+    print(y)
+    ```
+
+    <!--pytest-codeblocks:expected-output-->
+    ```text title="Output"
+    2
+    ```
+
+```python
+print(x + y)
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text title="Output"
+3
+```
+"""
+
+
+def test_a_core_block_that_needs_a_collapsed_one_fails_with_the_page_and_the_line(tmp_path):
+    """Collapsed "Going deeper" blocks are optional: a page whose core path reads a name only a
+    collapsed block defines passes when run whole, and fails when run without them."""
+    project = _copy_project(tmp_path)
+    (project / "docs/leaning.md").write_text(OPTIONAL_PAGE, encoding="utf-8")
+    run = _pytest(project, module="tests/test_as_a_reader_runs_it.py", select="leaning")
+    report = run.stdout + run.stderr
+    assert run.returncode == 1, report
+    failed = [line for line in report.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and "without_the_collapsed_blocks[leaning.md]" in failed[0], report
+    assert "docs/leaning.md run as one script by a new python (without its collapsed" in report
+    assert "NameError: name 'y' is not defined" in report
+
+
+def test_a_page_over_its_reading_budget_fails_naming_the_page_and_its_minutes(tmp_path):
+    project = _copy_project(tmp_path)
+    page = project / "docs/part03-math.md"
+    padding = "\n\n" + " ".join(["word"] * 2000) + "\n"  # some 9 minutes of prose
+    page.write_text(page.read_text(encoding="utf-8") + padding, encoding="utf-8")
+    run = _pytest(project, module="tests/test_reading_time.py", select="budget")
+    report = run.stdout + run.stderr
+    assert run.returncode == 1, report
+    assert re.search(r"docs/part03-math\.md: \d+\.\d min, over its budget of \d+ min", report)
+
+
 # --- the CUDA run's comparison rules, checked on the CPU ----------------------------------------
 
 

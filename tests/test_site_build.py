@@ -46,3 +46,27 @@ def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="mkdocs"):
         palette_restyle.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))
     assert "no longer has the [data-md-color-switching] rule" in caplog.text
+
+
+def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_site):
+    from tests import docpages
+    from tools import reading_time
+
+    readings = reading_time.core_readings(docpages.ROOT / "mkdocs.yml")
+    intro = (built_site / "index.html").read_text(encoding="utf-8")
+    problems = []
+    for name, reading in readings.items():
+        label = reading_time.minutes_label(reading)
+        url = "index.html" if name == "index.md" else name.removesuffix(".md") + "/index.html"
+        page = (built_site / url).read_text(encoding="utf-8")
+        if not re.search(rf'</h1><p class="reading-time">{label} read</p>', page):
+            problems.append(f"{url}: no '{label} read' right under the title")
+        link = name.removesuffix(".md") + "/"
+        if name != "index.md" and not re.search(
+            rf'<li><a href="{link}">.*?</a>.*?<em>\({label}\)</em></li>', intro
+        ):
+            problems.append(f"index.html: the list of parts does not give {link} '{label}'")
+    total = reading_time.minutes_label(sum(readings.values(), reading_time.Reading(0, 0)))
+    if f"ten parts: {total} in all" not in intro:
+        problems.append(f"index.html: no total '{total}'")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,279 @@
+"""How long a page takes to read, counted the way a reader meets it; and the MkDocs hook that
+shows it ("≈ 6 min" under each page's title, the minutes of every part and the core path's total
+on the intro).
+
+The measure (one formula, used by the site and by the budget test, tests/test_reading_time.py):
+
+- prose at WORDS_PER_MINUTE: the words of the text outside code blocks, once Markdown and HTML
+  markup, links' targets, images and comments are removed (a word is a whitespace-separated token
+  holding a letter or a digit: `x @ W.T` is two words, `$\\hat{y}$` one);
+- SECONDS_PER_LINE for every non-blank line of code or output (fenced blocks, snippets included);
+- only the first tab of a tab group (the others are alternatives a reader picks instead);
+- nothing inside a collapsed block (`??? info "Going deeper: …"`, `??? success "Solution"`):
+  optional depth a hurried reader skips. A `???+` block is open, so it counts.
+
+The core path is the intro and Parts 1-10 (BUDGETS); it must fit in CORE_MINUTES with a margin,
+since other counts of the same text differ a little (a different tokeniser, a table read faster).
+
+    python -m tools.reading_time      # each page's minutes, the core path's total
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+
+WORDS_PER_MINUTE = 230
+SECONDS_PER_LINE = 3
+CORE_MINUTES = 60  # the hour
+# Each core page's budget in minutes, in reading order; together at most CORE_MINUTES less a
+# margin of a few minutes for counts that differ from this one.
+BUDGETS = {
+    "index.md": 4,
+    "part01-tensors.md": 5,
+    "part02-autograd.md": 5,
+    "part03-math.md": 5,
+    "part04-indexing.md": 5,
+    "part05-forward-pass.md": 5,
+    "part06-backward-pass.md": 5,
+    "part07-gradient-descent.md": 5,
+    "part08-nn-layers.md": 6,
+    "part09-module-and-optim.md": 6,
+    "part10-to-an-llm.md": 5,
+}
+MARGIN_MINUTES = CORE_MINUTES - sum(BUDGETS.values())
+
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
+COLLAPSED = re.compile(r"^(?P<indent>\s*)\?\?\?(?!\+)\s")
+TAB = re.compile(r"^(?P<indent>\s*)===\+?\s")
+ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*\s*")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?")
+LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
+REFERENCE_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\[[^\]]*\]")
+REFERENCE_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s+\S+.*$", re.M)
+ATTRIBUTES = re.compile(r"\{:?\s*[.#][^}]*\}")
+TAG = re.compile(r"</?[A-Za-z][^>]*>")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)
+WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Reading:
+    words: int  # prose words a reader reads
+    lines: int  # non-blank lines of code and output a reader reads
+
+    @property
+    def seconds(self) -> float:
+        return self.words * 60 / WORDS_PER_MINUTE + self.lines * SECONDS_PER_LINE
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+    def __add__(self, other: Reading) -> Reading:
+        return Reading(self.words + other.words, self.lines + other.lines)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def read_lines(lines: list[str]) -> tuple[list[str], int]:
+    """The prose lines a reader reads, and the number of code/output lines, from a page whose
+    snippets are expanded: collapsed blocks and all tabs but a group's first left out."""
+    prose: list[str] = []
+    code_lines = 0
+    skip_deeper_than: int | None = None  # inside a collapsed block or a later tab
+    tab_group_at: int | None = None  # indent of the tab group we are in, if any
+    fence: str | None = None
+    for text in lines:
+        blank = not text.strip()
+        if skip_deeper_than is not None:
+            if blank or _indent(text) > skip_deeper_than:
+                continue
+            skip_deeper_than = None
+        if fence is not None:
+            if text.strip().startswith(fence) and not text.strip().strip(fence[0]):
+                fence = None
+            elif not blank:
+                code_lines += 1
+            continue
+        if blank:
+            prose.append(text)
+            continue
+        indent = _indent(text)
+        if tab_group_at is not None and indent <= tab_group_at and not TAB.match(text):
+            tab_group_at = None
+        if COLLAPSED.match(text):
+            skip_deeper_than = indent
+            continue
+        if TAB.match(text):
+            if tab_group_at == indent:  # a later tab of the same group: an alternative
+                skip_deeper_than = indent
+                continue
+            tab_group_at = indent
+            prose.append(text.strip().removeprefix("===+").removeprefix("==="))
+            continue
+        match = FENCE.match(text)
+        if match:
+            fence = match["fence"]
+            continue
+        prose.append(text)
+    return prose, code_lines
+
+
+def collapsed(lines: list[str]) -> list[bool]:
+    """For each line, whether it belongs to a collapsed block (its `???` line or its content)."""
+    flags = []
+    deeper: int | None = None  # inside a collapsed block whose `???` line has this indent
+    for text in lines:
+        if deeper is not None and (not text.strip() or _indent(text) > deeper):
+            flags.append(True)
+            continue
+        deeper = None
+        match = COLLAPSED.match(text)
+        if match:
+            deeper = len(match["indent"])
+        flags.append(match is not None)
+    return flags
+
+
+def words(prose: str) -> int:
+    """The words of prose once markup is removed (see the module's docstring)."""
+    text = COMMENT.sub(" ", prose)
+    text = IMAGE.sub(" ", text)
+    text = LINK.sub(r"\g<text>", text)
+    text = REFERENCE_LINK.sub(r"\g<text>", text)
+    text = REFERENCE_DEFINITION.sub(" ", text)
+    text = ATTRIBUTES.sub(" ", text)
+    text = TAG.sub(" ", text)
+    text = TABLE_RULE.sub(" ", text)
+    text = "\n".join(ADMONITION.sub("", line) for line in text.splitlines())
+    return sum(1 for token in text.split() if WORD.search(token))
+
+
+def measure(expanded_lines: list[str]) -> Reading:
+    """The core reading of a page given as its lines with snippets expanded."""
+    prose, code_lines = read_lines(expanded_lines)
+    return Reading(words("\n".join(prose)), code_lines)
+
+
+def minutes_label(reading: Reading) -> str:
+    return f"≈ {max(1, round(reading.minutes))} min"
+
+
+# --- pages on disk --------------------------------------------------------------------------------
+
+
+def _expander(snippet_options: dict):
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": snippet_options}
+    )
+    return md.preprocessors["snippet"].run
+
+
+def measure_file(path: Path, snippet_options: dict) -> Reading:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return measure(_expander(snippet_options)(lines))
+
+
+@functools.cache
+def _site_options(config_file: str) -> tuple[Path, dict]:
+    from mkdocs.config import load_config
+
+    config = load_config(config_file)
+    return Path(config.docs_dir), config.mdx_configs["pymdownx.snippets"]
+
+
+def core_readings(config_file: str | Path) -> dict[str, Reading]:
+    """Each core page's reading (BUDGETS' pages), as the site in config_file builds it."""
+    docs, options = _site_options(str(config_file))
+    return {name: measure_file(docs / name, options) for name in BUDGETS}
+
+
+# --- the MkDocs hook ------------------------------------------------------------------------------
+
+H1_END = re.compile(r"</h1>", re.I)
+PART_ITEM = re.compile(r"^(?P<item>\d+\.\s+\[[^\]]+\]\((?P<target>[\w-]+\.md)\).*)$", re.M)
+_readings: dict[str, Reading] = {}
+
+
+def on_pre_build(config) -> None:
+    options = config.mdx_configs["pymdownx.snippets"]
+    docs = Path(config.docs_dir)
+    _readings.clear()
+    for path in sorted(docs.rglob("*.md")):
+        _readings[path.relative_to(docs).as_posix()] = measure_file(path, options)
+
+
+def on_page_markdown(markdown_text: str, page, config, files) -> str:
+    if page.file.src_uri == "index.md":
+        markdown_text = _annotate_contents(markdown_text)
+    return markdown_text
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    """The page's minutes right under its title (the notebook links, if any, follow)."""
+    reading = _readings.get(page.file.src_uri)
+    if reading is None:  # a rendered notebook: its page shows the minutes
+        return content
+    label = f'<p class="reading-time">{minutes_label(reading)} read</p>'
+    match = H1_END.search(content)
+    if match is None:
+        return label + content
+    return content[: match.end()] + label + content[match.end() :]
+
+
+def _annotate_contents(markdown_text: str) -> str:
+    """The intro's list of parts gets each part's minutes, and a line with the core total."""
+    listed: list[str] = []
+
+    def annotate(match: re.Match) -> str:
+        target = match["target"]
+        if target not in BUDGETS:
+            return match.group(0)
+        listed.append(target)
+        return f"{match['item']} *({minutes_label(_readings[target])})*"
+
+    markdown_text = PART_ITEM.sub(annotate, markdown_text)
+    missing = [name for name in BUDGETS if name != "index.md" and name not in listed]
+    if missing:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"docs/index.md: the list of parts does not link {', '.join(missing)}")
+    total = sum((_readings[name] for name in BUDGETS), Reading(0, 0))
+    line = (
+        f'<p class="reading-time-total">The core path, this introduction and the ten parts: '
+        f"{minutes_label(total)} in all (prose at {WORDS_PER_MINUTE} words a minute, "
+        f"{SECONDS_PER_LINE} s a line of code or output; collapsed blocks are extra).</p>"
+    )
+    last = listed[-1]
+    items = list(PART_ITEM.finditer(markdown_text))
+    end = next(m.end() for m in items if m["target"] == last)
+    return markdown_text[:end] + "\n\n" + line + markdown_text[end:]
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parent.parent
+    readings = core_readings(root / "mkdocs.yml")
+    total = Reading(0, 0)
+    for name, reading in readings.items():
+        total += reading
+        flag = "  over budget" if reading.minutes > BUDGETS[name] else ""
+        print(
+            f"{name:32} {reading.minutes:5.1f} min  (budget {BUDGETS[name]:2})  "
+            f"{reading.words:5} words {reading.lines:4} lines{flag}"
+        )
+    hour = f"(hour {CORE_MINUTES}, margin {MARGIN_MINUTES})"
+    print(f"{'core path':32} {total.minutes:5.1f} min  {hour}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
