@@ -1,73 +1,32 @@
 # --8<-- [start:setup]
-import matplotlib.pyplot as plt
 import torch
 
 from snippets.data import make_line_data
-from snippets.plots import save_figure
 
 torch.manual_seed(0)  # the seed of Parts 5 and 6, so the same random start
 X, y = make_line_data()  # the 100 points of Parts 5 and 6
-W = torch.randn(1, 1, requires_grad=True)  # the same random start
+W = torch.randn(1, 1, requires_grad=True)
 b = torch.randn(1, requires_grad=True)
 W_start, b_start = W.detach().clone(), b.detach().clone()  # kept for the experiments below
 # --8<-- [end:setup]
 
 # --8<-- [start:loop]
 lr = 0.05  # the learning rate: how far to step against the gradient
-steps = 100
 losses = []
 
-for step in range(steps):
+for step in range(100):
     loss = ((X @ W + b - y) ** 2).mean()  # forward pass and loss, at the current W and b
     losses.append(loss.item())
-    if step % 10 == 0:
-        print(f"step {step:3d}  loss {loss.item():.6f}  W {W.item():.4f}  b {b.item():.4f}")
+    if step % 25 == 0:
+        print(f"step {step:2d}  loss {loss.item():.6f}  W {W.item():.4f}  b {b.item():.4f}")
 
     loss.backward()  # fills W.grad and b.grad
     with torch.no_grad():  # the update is not part of the model: do not record it
         W -= lr * W.grad
         b -= lr * b.grad
-    W.grad.zero_()  # so that the next backward() starts from zero
+    W.grad.zero_()  # backward() adds into .grad: clear it for the next step
     b.grad.zero_()
 # --8<-- [end:loop]
-
-# --8<-- [start:after-loop]
-with torch.no_grad():
-    final_loss = ((X @ W + b - y) ** 2).mean()
-print(f"loss at step 0 (the random start):         {losses[0]:.6f}")
-print(f"loss at step {steps - 1} (before the last update): {losses[-1]:.6f}")
-print(f"loss after the last update:                {final_loss.item():.6f}")
-change = (losses[-1] - final_loss.item()) / losses[-1]  # relative change made by the last update
-print(f"the last update changed it by less than 1e-6 of its value: {abs(change) < 1e-6}")
-# --8<-- [end:after-loop]
-
-# --8<-- [start:lstsq]
-A = torch.cat([X, torch.ones_like(X)], dim=1)  # columns x and 1, so that A @ [W, b] = X W + b
-# In float64: a reference whose own round-off is far below float32's.
-best = torch.linalg.lstsq(A.double(), y.double()).solution  # (2, 1): the best W, then b
-best_loss = ((A.double() @ best - y.double()) ** 2).mean()
-
-print(f"{'':5} {'gradient descent':>17} {'least squares':>14}")
-print(f"{'W':5} {W.item():17.4f} {best[0, 0].item():14.4f}")
-print(f"{'b':5} {b.item():17.4f} {best[1, 0].item():14.4f}")
-print(f"{'loss':5} {final_loss.item():17.6f} {best_loss.item():14.6f}")
-distance = max(abs(W.item() - best[0, 0].item()), abs(b.item() - best[1, 0].item()))
-gap = (final_loss.item() - best_loss.item()) / best_loss.item()
-print(f"W and b within 1e-4 of the optimum: {distance < 1e-4}")
-print(f"loss within 1e-6 of the optimum (relative): {abs(gap) < 1e-6}  (the goal: 1e-2)")
-# --8<-- [end:lstsq]
-
-# --8<-- [start:plot]
-fig, ax = plt.subplots(figsize=(6, 4))
-drawn = [float(f"{loss:.3g}") for loss in losses]  # 3 digits: all a plot shows, on any CPU
-ax.plot(range(steps), drawn, label="gradient descent (loss before each update)")
-ax.axhline(best_loss.item(), color="black", linestyle="--", label="least-squares optimum")
-ax.set_yscale("log")
-ax.set_xlabel("step (= epoch: the whole data set is one batch)")
-ax.set_ylabel("mean squared error")
-ax.legend()
-save_figure(fig, "loss-curve.svg")
-# --8<-- [end:plot]
 
 # --8<-- [start:no-grad]
 W_try = W_start.clone().requires_grad_()
@@ -118,10 +77,39 @@ for step in range(0, 300, 25):
     print(f"{step:4d} {with_zero[step]:14.6f} {without_zero[step]:9.4f}")
 # --8<-- [end:fit]
 
+# --8<-- [start:lstsq]
+with torch.no_grad():  # one more forward pass: the loss of the final W and b
+    final_loss = ((X @ W + b - y) ** 2).mean().item()
+A = torch.cat([X, torch.ones_like(X)], dim=1)  # columns x and 1: A @ [W, b] = X W + b
+best = torch.linalg.lstsq(A.double(), y.double()).solution  # in float64: a far finer reference
+best_loss = ((A.double() @ best - y.double()) ** 2).mean().item()
+W_best, b_best = best[0, 0].item(), best[1, 0].item()
+
+print(f"gradient descent  W {W.item():.4f}  b {b.item():.4f}  loss {final_loss:.6f}")
+print(f"least squares     W {W_best:.4f}  b {b_best:.4f}  loss {best_loss:.6f}")
+print(f"last update changed the loss by < 1e-6 of it: {abs(losses[-1] / final_loss - 1) < 1e-6}")
+distance = max(abs(W.item() - W_best), abs(b.item() - b_best))
+print(f"W and b within 1e-4 of the optimum: {distance < 1e-4}")
+print(f"loss within 1e-6 of the optimum (relative): {abs(final_loss / best_loss - 1) < 1e-6}")
+# --8<-- [end:lstsq]
+
+# --8<-- [start:plot]
+import matplotlib.pyplot as plt
+
+from snippets.plots import save_figure
+
+fig, ax = plt.subplots(figsize=(6, 4))
+drawn = [float(f"{loss:.3g}") for loss in losses]  # 3 digits: all a plot shows, on any CPU
+ax.plot(drawn, label="gradient descent (loss before each update)")
+ax.axhline(best_loss, color="black", linestyle="--", label="least-squares optimum")
+ax.set(yscale="log", xlabel="step", ylabel="mean squared error")
+ax.legend()
+save_figure(fig, "loss-curve.svg")
+# --8<-- [end:plot]
+
 # --8<-- [start:learning-rate]
 for rate in (0.01, 0.05, 0.1, 0.5, 0.9, 1.0):
-    history = fit(rate)
-    print(f"lr {rate:<4}  loss at step 99: {history[-1]:.2g}")
+    print(f"lr {rate:<4}  loss at step 99: {fit(rate)[-1]:.2g}")
 # --8<-- [end:learning-rate]
 
 # --8<-- [start:curvature]
