@@ -4,44 +4,32 @@ from torch import nn, optim
 
 # --8<-- [end:imports]
 
-# --8<-- [start:ffn-classic]
+
+# --8<-- [start:ffn-gated]
 torch.manual_seed(0)  # the layers below start from random numbers: seed them
 
 
-class ClassicFeedForward(nn.Module):
-    """The feed-forward block of the original Transformer and GPT-2: up, GELU, down."""
-
-    def __init__(self, hidden, intermediate):
-        super().__init__()
-        self.up = nn.Linear(hidden, intermediate)
-        self.act = nn.GELU(approximate="tanh")  # GPT-2's choice; the 2017 Transformer used ReLU
-        self.down = nn.Linear(intermediate, hidden)
-
-    def forward(self, x):
-        return self.down(self.act(self.up(x)))
-
-
-print(ClassicFeedForward(hidden=8, intermediate=32))
-# --8<-- [end:ffn-classic]
-
-
-# --8<-- [start:ffn-gated]
 class FeedForward(nn.Module):
-    """The gated feed-forward block of Llama: SiLU(gate) times up, then down; no biases."""
+    """Llama's gated feed-forward block: SiLU(gate) times up, then down; no biases."""
 
     def __init__(self, hidden, intermediate):
         super().__init__()
         self.gate_proj = nn.Linear(hidden, intermediate, bias=False)
         self.up_proj = nn.Linear(hidden, intermediate, bias=False)
         self.down_proj = nn.Linear(intermediate, hidden, bias=False)
-        self.act = nn.SiLU()
+        self.act_fn = nn.SiLU()
 
     def forward(self, x):
-        return self.down_proj(self.act(self.gate_proj(x)) * self.up_proj(x))
+        return self.down_proj(self.act_fn(self.gate_proj(x)) * self.up_proj(x))
 
 
 print(FeedForward(hidden=8, intermediate=32))
 # --8<-- [end:ffn-gated]
+
+# --8<-- [start:ffn-classic]
+ffn_classic = nn.Sequential(nn.Linear(8, 32), nn.GELU(approximate="tanh"), nn.Linear(32, 8))
+print(ffn_classic)  # GELU as in GPT-2; the 2017 Transformer used ReLU
+# --8<-- [end:ffn-classic]
 
 # --8<-- [start:shapes]
 ffn = FeedForward(hidden=8, intermediate=32)
@@ -52,8 +40,6 @@ print(tuple(ffn(tokens).shape))
 
 # --8<-- [start:tiny-model]
 class TinyRegressor(nn.Module):
-    """A number in, a number out, with one Transformer-style FFN sub-block in between."""
-
     def __init__(self, hidden=16, intermediate=32):
         super().__init__()
         self.embed = nn.Linear(1, hidden)  # a number -> a vector of `hidden` features
@@ -63,8 +49,7 @@ class TinyRegressor(nn.Module):
 
     def forward(self, x):
         h = self.embed(x)
-        h = h + self.ffn(self.norm(h))  # normalise, transform, add back (a residual connection)
-        return self.head(h)
+        return self.head(h + self.ffn(self.norm(h)))  # the FFN's output added back: a residual
 
 
 X = torch.linspace(-3, 3, 100).unsqueeze(1)  # 100 inputs, one feature each
@@ -73,32 +58,23 @@ y = torch.sin(X)  # a target no straight line can follow
 
 
 # --8<-- [start:fit]
-def fit(model, X, y, optimizer, steps):
-    criterion = nn.MSELoss()
-    for step in range(steps):
+def fit(model, lr, steps=200):
+    optimizer, criterion = optim.Adam(model.parameters(), lr=lr), nn.MSELoss()
+    for _ in range(steps):
         y_hat = model(X)  # 1. prediction
         loss = criterion(y_hat, y)  # 2. loss
         loss.backward()  # 3. gradients
         optimizer.step()  # 4. update
         optimizer.zero_grad()  # 5. reset
-        if step % 50 == 0:
-            print(f"  step {step:3d}  loss {loss.item():.5f}")
-    with torch.no_grad():
-        print(f"  final     loss {criterion(model(X), y).item():.5f}")
+    with torch.inference_mode():  # evaluation only: no graph, no gradients
+        return criterion(model(X), y).item()
 
 
+line, model = nn.Linear(1, 1), TinyRegressor()
+for name, m, lr in [("a line", line, 0.1), ("TinyRegressor", model, 0.005)]:
+    n = sum(p.numel() for p in m.parameters())
+    print(f"{name:13s} {n:5,} parameters  final loss {fit(m, lr):.5f}")
 # --8<-- [end:fit]
-
-
-# --8<-- [start:train]
-line = nn.Linear(1, 1)
-print(f"a line, {sum(p.numel() for p in line.parameters())} parameters:")
-fit(line, X, y, optim.Adam(line.parameters(), lr=0.1), steps=200)
-
-model = TinyRegressor()
-print(f"TinyRegressor, {sum(p.numel() for p in model.parameters())} parameters:")
-fit(model, X, y, optim.Adam(model.parameters(), lr=0.005), steps=200)
-# --8<-- [end:train]
 
 # --8<-- [start:best-line]
 A = torch.cat([X, torch.ones_like(X)], dim=1).double()  # least squares, as in Part 9
@@ -109,65 +85,66 @@ print(f"best straight line: loss {nn.MSELoss()(A @ best, y.double()).item():.5f}
 # --8<-- [start:meta]
 with torch.device("meta"):  # shapes and dtypes only: no memory is allocated for the values
     llama_ffn = FeedForward(hidden=4096, intermediate=14336)
-
-for name, p in llama_ffn.named_parameters():
-    print(f"{name:17s} {tuple(p.shape)!s:14s} {p.numel():>12,}  {p.device}")
-print(f"{'total':32s} {sum(p.numel() for p in llama_ffn.parameters()):>12,}")
+n = sum(p.numel() for p in llama_ffn.parameters())
+print([tuple(p.shape) for p in llama_ffn.parameters()], llama_ffn.up_proj.weight.device)
+print(f"{n:,} parameters: {4 * n / 1e6:.1f} MB in float32, {2 * n / 1e6:.1f} MB in bfloat16")
 # --8<-- [end:meta]
 
 
 # --8<-- [start:skeleton]
-class DecoderLayer(nn.Module):
-    """The parameters of one Llama decoder layer (attention's four projections, the FFN, two
-    RMSNorms); the attention computation itself is left out, as only the counts matter here."""
+def no_bias(n_in, n_out):
+    return nn.Linear(n_in, n_out, bias=False)  # Llama's defaults: attention_bias=mlp_bias=False
 
-    def __init__(self, hidden, intermediate, heads, kv_heads):
+
+class Attention(nn.Module):
+    """The parameters of Llama's attention (the computation is left out: no forward pass)."""
+
+    def __init__(self, hidden, kv_width):
         super().__init__()
-        head_dim = hidden // heads
-        self.q_proj = nn.Linear(hidden, heads * head_dim, bias=False)
-        self.k_proj = nn.Linear(hidden, kv_heads * head_dim, bias=False)
-        self.v_proj = nn.Linear(hidden, kv_heads * head_dim, bias=False)
-        self.o_proj = nn.Linear(heads * head_dim, hidden, bias=False)
+        self.q_proj, self.o_proj = no_bias(hidden, hidden), no_bias(hidden, hidden)
+        self.k_proj, self.v_proj = no_bias(hidden, kv_width), no_bias(hidden, kv_width)
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, hidden, intermediate, kv_width):
+        super().__init__()
+        self.self_attn = Attention(hidden, kv_width)
         self.mlp = FeedForward(hidden, intermediate)
         self.input_layernorm = nn.RMSNorm(hidden)
         self.post_attention_layernorm = nn.RMSNorm(hidden)
 
 
 class LlamaParameters(nn.Module):
-    def __init__(self, vocab, hidden, intermediate, layers, heads, kv_heads):
+    def __init__(self, vocab, hidden, intermediate, layers, kv_width):
         super().__init__()
         self.embed_tokens = nn.Embedding(vocab, hidden)
         self.layers = nn.ModuleList(
-            DecoderLayer(hidden, intermediate, heads, kv_heads) for _ in range(layers)
+            DecoderLayer(hidden, intermediate, kv_width) for _ in range(layers)
         )
         self.norm = nn.RMSNorm(hidden)
-        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+        self.lm_head = no_bias(hidden, vocab)
 
 
-with torch.device("meta"):  # Llama 3 8B's configuration
-    llama = LlamaParameters(
-        vocab=128256, hidden=4096, intermediate=14336, layers=32, heads=32, kv_heads=8
-    )
+with torch.device("meta"):  # Llama 3 8B: 8 key/value heads of 128 numbers -> kv_width 1024
+    llama = LlamaParameters(vocab=128256, hidden=4096, intermediate=14336, layers=32, kv_width=1024)
+
 total = sum(p.numel() for p in llama.parameters())
+for kind, does in [
+    (nn.Linear, "x @ W.T"),
+    (nn.Embedding, "a row lookup"),
+    (nn.RMSNorm, "a scale per feature"),
+]:
+    n = sum(p.numel() for m in llama.modules() if isinstance(m, kind) for p in m.parameters())
+    print(f"{kind.__name__:10s} {n:>13,}  {n / total:7.3%}  {does}")
 in_ffns = sum(p.numel() for name, p in llama.named_parameters() if ".mlp." in name)
-print(f"all parameters: {total:,}")
-print(f"in the 32 FFNs: {in_ffns:,} ({in_ffns / total:.1%})")
+print(f"{'all':10s} {total:>13,}  FFNs: {in_ffns / total:.1%}")
 # --8<-- [end:skeleton]
 
 # --8<-- [start:scale-table]
 with torch.device("meta"):
-    gpt2_ffn = ClassicFeedForward(hidden=768, intermediate=3072)  # GPT-2 small
-
-
-def count(module):
-    return sum(p.numel() for p in module.parameters())
-
-
-def shapes(module):
-    tensors = list(module.parameters())
-    if len(tensors) > 4:
-        return f"{len(tensors)} tensors"
-    return ", ".join("x".join(map(str, p.shape)) for p in tensors)
+    gpt2_ffn = nn.Sequential(
+        nn.Linear(768, 3072), nn.GELU(approximate="tanh"), nn.Linear(3072, 768)
+    )
 
 
 def size(n_bytes):
@@ -184,8 +161,8 @@ rows = [
     ("one FFN, Llama 3 8B", llama_ffn),
     ("all of Llama 3 8B", llama),
 ]
-print(f"{'model':21s} {'weight shapes':36s} {'parameters':>13s} {'float32':>9s} {'bfloat16':>9s}")
+print(f"{'model':21s} {'parameters':>13s} {'float32':>9s} {'bfloat16':>9s}")
 for label, module in rows:
-    n = count(module)
-    print(f"{label:21s} {shapes(module):36s} {n:>13,} {size(4 * n):>9s} {size(2 * n):>9s}")
+    n = sum(p.numel() for p in module.parameters())
+    print(f"{label:21s} {n:>13,} {size(4 * n):>9s} {size(2 * n):>9s}")
 # --8<-- [end:scale-table]

@@ -215,13 +215,16 @@ def _watch(page, server: SiteServer, report: PageReport):
 
 
 # Diagrams load when they near the viewport: bring each undrawn one into view, as a reader
-# scrolling down would, until none is left or an uncaught error says one never will be drawn.
+# scrolling down would (opening the collapsed block it is in, as a reader clicks its title),
+# until none is left or an uncaught error says one never will be drawn.
 DRAW_DIAGRAMS = """
 (timeout) => new Promise((resolve) => {
   const start = Date.now();
   const step = () => {
     const waiting = document.querySelector(".md-content pre.mermaid");
     if (!waiting || window.__uncaught > 0 || Date.now() - start > timeout) return resolve();
+    const collapsed = waiting.closest("details:not([open])");
+    if (collapsed) collapsed.open = true;
     waiting.scrollIntoView();
     setTimeout(step, 100);
   };

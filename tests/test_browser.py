@@ -18,6 +18,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import (
@@ -141,11 +142,12 @@ def test_reader_features(chromium, served_site, built_site):
     try:
         for i, part in enumerate(parts):
             html = (built_site / part / "index.html").read_text(encoding="utf-8")
+            links = BeautifulSoup(html, "html.parser").select("a.md-footer__link")
             footer = [
-                (kind, urljoin(served_site.base + part, href))
-                for href, kind in re.findall(
-                    r'<a href="([^"]*)" class="md-footer__link md-footer__link--(prev|next)"', html
-                )
+                (kind, urljoin(served_site.base + part, link["href"]))
+                for link in links
+                for kind in ("prev", "next")
+                if f"md-footer__link--{kind}" in link["class"]
             ]
             expected = [("prev", served_site.base + parts[i - 1])] if i else []
             if i + 1 < len(parts):

@@ -70,3 +70,68 @@ def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_s
     if f"ten parts: {total} in all" not in intro:
         problems.append(f"index.html: no total '{total}'")
     assert not problems, "\n".join(problems)
+
+
+def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagrams(built_site):
+    from tests import docpages
+
+    overrides = [p for p in (docpages.ROOT / "overrides").rglob("*") if p.is_file()]
+    injecting = [
+        p
+        for p in overrides
+        if re.search(r"mermaid-loader|mermaid(\.min)?\.js", p.read_text(encoding="utf-8"))
+    ]
+    assert not injecting, f"a template override adds mermaid: {injecting}"
+    assert "mermaid2" in load_site_config().plugins
+    loader = re.compile(r'<script src="(?:\.\./)+javascripts/mermaid-loader\.js"></script>')
+    problems, with_diagrams = [], 0
+    for html in sorted(built_site.rglob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        diagrams = len(re.findall(r'<pre class="mermaid"><code>', text))
+        with_diagrams += bool(diagrams)
+        if len(loader.findall(text)) != bool(diagrams):
+            problems.append(f"{html.relative_to(built_site)}: {diagrams} diagram(s), loader wrong")
+        if "mermaid.min.js" in text or "unpkg" in text:
+            problems.append(f"{html.relative_to(built_site)}: names the library itself")
+    assert with_diagrams >= 2 and not problems, "\n".join(problems)
+
+
+def load_site_config():
+    from mkdocs.config import load_config
+
+    from tests import docpages
+
+    return load_config(str(docpages.ROOT / "mkdocs.yml"))
+
+
+def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests import docpages
+
+    for part in ["mkdocs.yml", "docs", "snippets", "tools", "overrides"]:
+        source = docpages.ROOT / part
+        copy = shutil.copytree if source.is_dir() else shutil.copy2
+        copy(source, tmp_path / part)
+    config = tmp_path / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("javascript: javascripts/mermaid-loader.js") == 1
+    config.write_text(text.replace("mermaid-loader.js", "missing.js"), encoding="utf-8")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+        cwd=tmp_path,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert build.returncode == 1, build.stderr
+    assert (
+        "mkdocs.yml, plugins: mermaid2: javascript: javascripts/missing.js is not a file under "
+        "docs/" in build.stderr
+    )
+    assert "Traceback" not in build.stderr

@@ -126,9 +126,14 @@ def _uses_the_site_renderers(content: str):
         code["tabindex"] = "0"  # it may scroll sideways: keyboard users must be able to reach it
     for diagram in soup.select(".jp-Mermaid > pre.mermaid"):
         # nbconvert writes the diagram's source unescaped: a label's <br/> became an element.
-        diagram.string = "".join(
+        # The source goes into a <code>, as on every page (mermaid2's fence, mkdocs.yml), which
+        # is how mermaid2 finds a diagram and adds the loader to the page.
+        code = soup.new_tag("code")
+        code.string = "".join(
             str(child) if isinstance(child, Tag) else child for child in diagram.contents
         )
+        diagram.clear()
+        diagram.append(code)
     for cell in soup.select(".jp-RenderedMarkdown"):
         for text in cell.find_all(string=MATH.search):
             if text.find_parent(["code", "pre", "script", "style"]) or isinstance(text, Comment):

@@ -2,9 +2,11 @@
 // Material draws each `pre.mermaid` through the global `mermaid` (with its own light/dark theme
 // CSS), and fetches the library from unpkg.com if there is no such global when it mounts the
 // diagrams. This stand-in is that global: it keeps Material's settings and hands every render
-// to the real library (served by this site; `data-src`) once a diagram is about to be seen.
+// to the real library (the pinned copy this site serves) once a diagram is about to be seen.
+// The mermaid2 plugin adds this script to every page with a diagram, and only to those
+// (mkdocs.yml), at the end of the body: it runs before Material mounts the diagrams.
 (() => {
-  const src = document.currentScript.dataset.src;
+  const src = new URL("../assets/vendor/mermaid/mermaid.min.js", document.currentScript.src).href;
   const blocks = document.querySelectorAll("pre.mermaid");
   let settings = {};
   let library;
