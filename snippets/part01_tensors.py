@@ -62,3 +62,75 @@ token_ids = torch.tensor([2, 0])  # integers are right for labels, counts and in
 table = torch.tensor([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
 print(table[token_ids])  # an integer tensor selects rows of a float table
 # --8<-- [end:float_parameters]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_grid(answer):
+    """Self-check: `answer` must be float32, shape (3, 4), hold 0 to 11 row by row, on `device`."""
+    expected = torch.tensor([[0.0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])
+
+    def test():
+        assert answer.device.type == device.type, f"it is on {answer.device}, not on {device}"
+        torch.testing.assert_close(answer, expected, rtol=0, atol=1e-6, check_device=False)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+grid = torch.arange(12, dtype=torch.float32, device=device).reshape(3, 4)
+check_grid(grid)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+check_grid(torch.arange(12).reshape(3, 4).to(device))  # forgot the dtype: int64
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_update(answer):
+    """Self-check: `answer` must hold 3 - 0.1 and 4 - 0.1 as float32 (within 1e-6)."""
+    expected = torch.tensor([2.9, 3.9])
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-6))
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+params = weights.to(torch.float32)  # .to takes a dtype as well as a device: a float copy
+params -= 0.1 * torch.tensor([1.0, 1.0])  # the same in-place step now fits
+check_update(params)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+step = 0.1 * torch.tensor([1.0, 1.0])
+check_update(weights - step.long())  # the step cast to int64 instead: 0.1 becomes 0
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_rows(answer):
+    """Self-check: `answer` must hold the rows of `table` for ids 2, 0, 1, 2 (within 1e-6)."""
+    expected = torch.tensor([[0.5, 0.6], [0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-6))
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+ids = torch.tensor([2.0, 0.0, 1.0, 2.0])
+try:
+    table[ids]
+except IndexError as error:
+    print("float ids:", error)
+rows = table[ids.long()]  # convert the ids, not the table: its values must stay fractions
+check_rows(rows)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+float_ids = torch.tensor([2.0, 0.0, 1.0, 2.0])
+check_rows(table.long()[float_ids.long()])  # everything cast to int64: 0.1 to 0.6 become 0
+# --8<-- [end:exercise-3-wrong]

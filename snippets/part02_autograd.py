@@ -69,3 +69,84 @@ print(z.grad_fn._saved_self, z.grad_fn._saved_other)  # MulBackward0 keeps both 
 z.backward()  # runs the graph above, from z down to the AccumulateGrad nodes
 print(a.grad, b.grad, x.grad)  # dz/da = x, dz/db = x, dz/dx = a + b
 # --8<-- [end:backward]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_parameter(answer):
+    """Self-check: `answer` must require grad, be a leaf and hold three values 0.01 (to 1e-7)."""
+
+    def test():
+        assert answer.requires_grad, "it does not require grad"
+        name = type(answer.grad_fn).__name__
+        assert answer.is_leaf, f"it has grad_fn={name}, so it is no leaf and gets no .grad"
+        torch.testing.assert_close(answer.detach(), torch.full((3,), 0.01), rtol=0, atol=1e-7)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+w = (torch.ones(3) * 0.01).requires_grad_()  # scale first, untracked; then switch tracking on
+check_parameter(w)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+check_parameter(torch.ones(3, requires_grad=True) * 0.01)  # tracked first: the product is recorded
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_slope(answer):
+    """Self-check: `answer` must be df/dc of f = c * c + 2 * c at c = 3 (within 1e-4)."""
+
+    def f(c):
+        return c * c + 2 * c
+
+    h = 0.5
+    reference = (f(3 + h) - f(3 - h)) / (2 * h)  # a central difference: exact for a quadratic
+    verdict(lambda: torch.testing.assert_close(float(answer), reference, rtol=0, atol=1e-4))
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+c = torch.tensor(3.0, requires_grad=True)
+f = c * c + 2 * c  # by hand: 2c + 2 = 8, because c * c uses c twice (c + c)
+f.backward()
+check_slope(c.grad)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+check_slope(torch.tensor(5.0))  # c * c differentiated as if c were used once: c + 2
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_pred_grad(answer):
+    """Self-check: `answer` must be d(loss)/d(pred), the gradient reaching `pred` (to 1e-6)."""
+
+    def test():
+        assert answer is not None, "got None: pred is no leaf, so autograd did not keep its .grad"
+        torch.testing.assert_close(answer, torch.tensor(-2.0), rtol=0, atol=1e-6)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+scale = torch.tensor(0.5, requires_grad=True)
+pred = scale * 4.0
+pred.retain_grad()  # pred is no leaf: ask autograd to keep its gradient, before backward()
+loss = (pred - 3.0) * (pred - 3.0)
+loss.backward()
+pred_grad = pred.grad  # 2 * (pred - 3) = -2; scale.grad is -8, four times as much
+check_pred_grad(pred_grad)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+check_pred_grad(scale.grad)  # the leaf's gradient, not the one arriving at pred
+# --8<-- [end:exercise-3-wrong]

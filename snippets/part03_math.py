@@ -82,3 +82,65 @@ square = torch.tensor([[1.0, 3.0], [5.0, 7.0]])  # row means 2 and 6
 print(square - square.mean(dim=1))  # (2, 2) - (2,): the means run along the columns
 print(square - square.mean(dim=1, keepdim=True))  # (2, 2) - (2, 1): each row its own
 # --8<-- [end:keepdim-trap]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_revenue(answer):
+    """Self-check: `answer` must hold each shop's revenue (a tensor of shape (2,))."""
+    expected = torch.tensor([14.0, 20.0])
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-5))
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+price = torch.tensor([2.0, 1.0, 3.0])  # per unit, one price per day
+revenue = sales @ price  # (2, 3) @ (3,) -> (2,): the days meet and are summed
+check_revenue(revenue)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+check_revenue((sales * torch.tensor([2.0, 1.0, 3.0])).sum(dim=0))  # summed over the shops
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_shares(answer):
+    """Self-check: `answer` must hold each day's share of its shop's sales (shape (2, 3))."""
+    expected = torch.tensor([[0.666667, 0.0, 0.333333], [0.111111, 0.333333, 0.555556]])
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-5))
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+shares = sales / sales.sum(dim=1, keepdim=True)  # (2, 3) / (2, 1): each row by its own total
+check_shares(shares)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+check_shares(sales / sales.sum(dim=0, keepdim=True))  # each shop's share of the day's sales
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_day_distances(answer):
+    """Self-check: `answer` must hold the squared distances between days (shape (3, 3))."""
+    expected = torch.tensor([[0.0, 20.0, 20.0], [20.0, 0.0, 8.0], [20.0, 8.0, 0.0]])
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-5))
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+diff = sales[:, :, None] - sales[:, None, :]  # (2, 3, 1) - (2, 1, 3) -> (2, 3, 3)
+day_distances = (diff * diff).sum(dim=0)  # add up over the shops, the coordinates
+check_day_distances(day_distances)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+diff = sales[:, None, :] - sales[None, :, :]  # (2, 1, 3) - (1, 2, 3): shops against shops
+check_day_distances((diff * diff).sum(dim=2))
+# --8<-- [end:exercise-3-wrong]

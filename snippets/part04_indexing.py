@@ -80,3 +80,76 @@ print(shares_memory(t[t > 6]), shares_memory(t[[0, 2]]), shares_memory(t[torch.t
 print(shares_memory(t[torch.tensor(1)]))  # a 0-dim integer tensor acts as a plain integer
 print(shares_memory(t[:2].clone()))  # a clone has its own memory
 # --8<-- [end:storage]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_row_max(answer):
+    """Self-check: `answer` must hold each row's largest probability (a tensor of shape (3,))."""
+    expected = torch.tensor([0.6, 0.7, 0.5])
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-6))
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+best_column = probs.argmax(dim=1, keepdim=True)  # shape (3, 1), the index gather wants
+row_max = probs.gather(dim=1, index=best_column).squeeze(1)  # (3, 1) -> (3,)
+check_row_max(row_max)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+check_row_max(probs.gather(dim=0, index=probs.argmax(dim=1, keepdim=True)).squeeze(1))
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_positive_mean(answer):
+    """Self-check: `answer` must be the mean of the positive entries of `scores` (one number)."""
+
+    def test():
+        got = float(answer)
+        assert abs(got - 1.25) < 1e-6, f"got {got:.4f}, expected 1.2500"
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+positive_mean = scores[scores > 0].mean()  # the mask keeps 0.5 and 2.0 only
+check_positive_mean(positive_mean)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+check_positive_mean(torch.where(scores > 0, scores, 0.0).mean())  # the zeros are counted too
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_runner_up(answer, logits):
+    """Self-check: `answer` must hold each row's second-largest logit, `logits` be unchanged."""
+    original = torch.tensor([[0.1, 2.5, 0.3, 1.7], [3.0, -1.0, 0.2, 2.9]])
+
+    def test():
+        assert torch.equal(logits, original), f"`logits` was changed, it now holds\n{logits}"
+        torch.testing.assert_close(answer, torch.tensor([1.7, 2.9]), rtol=0, atol=1e-6)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+masked = logits.clone()  # its own memory: the write below leaves logits alone
+masked[torch.arange(2), logits.argmax(dim=1)] = float("-inf")  # hide each row's maximum
+runner_up = masked.max(dim=1).values
+check_runner_up(runner_up, logits)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+masked = logits[:]  # a slice, so a view: the write below lands in logits
+masked[torch.arange(2), logits.argmax(dim=1)] = float("-inf")
+check_runner_up(masked.max(dim=1).values, logits)
+# --8<-- [end:exercise-3-wrong]

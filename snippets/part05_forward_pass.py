@@ -53,3 +53,87 @@ print(type(add).__name__, inputs_of(add))
 print(type(mm).__name__, inputs_of(mm))
 print(add.next_functions[1][0].variable is b, mm.next_functions[1][0].variable is W)
 # --8<-- [end:grad-fn]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_new_predictions(answer):
+    """Self-check: `answer` must hold the line's predictions at x = -1, 0, 1, 2 (shape (4, 1))."""
+
+    def test():
+        assert not answer.requires_grad, "it records a graph: predict the way the plot does"
+        expected = torch.tensor([[-1.834425], [-0.293429], [1.247567], [2.788563]])
+        torch.testing.assert_close(answer, expected, rtol=0, atol=1e-5)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+x_new = torch.tensor([[-1.0], [0.0], [1.0], [2.0]])  # (4, 1): four examples of one feature
+with torch.inference_mode():  # predictions to look at, not to learn from
+    new_y_hat = x_new @ W + b
+check_new_predictions(new_y_hat)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+with torch.inference_mode():  # the inputs as a row: (4,) * (1, 1) + (1,) gives shape (1, 4)
+    check_new_predictions(torch.tensor([-1.0, 0.0, 1.0, 2.0]) * W + b)
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_two_features(answer):
+    """Self-check: `answer` must hold the plane's three predictions (shape (3, 1)), tracked."""
+
+    def test():
+        assert answer.requires_grad, "the prediction records nothing: do W2 and b2 require grad?"
+        expected = torch.tensor([[-0.5], [-1.5], [-3.5]])
+        torch.testing.assert_close(answer, expected, rtol=0, atol=1e-5)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+X2 = torch.tensor([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]])  # 3 examples, 2 features
+W2 = torch.tensor([[3.0], [-2.0]], requires_grad=True)  # (features in, outputs) = (2, 1)
+b2 = torch.tensor([0.5], requires_grad=True)  # one bias per output
+y_hat2 = X2 @ W2 + b2  # (3, 2) @ (2, 1) -> (3, 1), then b2 broadcast to every row
+check_two_features(y_hat2)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+X2 = torch.tensor([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]])
+w2 = torch.tensor([3.0, -2.0], requires_grad=True)
+b2 = torch.tensor([0.5], requires_grad=True)
+check_two_features(X2 * w2 + b2)  # element-wise *: each product kept apart, never summed
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_crossing(answer):
+    """Self-check: at the input `answer` (shape (1, 1)), X @ W + b must equal 2x + 1."""
+
+    def test():
+        assert answer.shape == (1, 1), f"shape {tuple(answer.shape)}, not (1, 1)"
+        torch.testing.assert_close(answer @ W + b, 2 * answer + 1, rtol=0, atol=1e-4)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+with torch.no_grad():  # a number worked out from W and b, not a step of the model
+    x_cross = (b - 1) / (2 - W)  # from x W + b = 2 x + 1; (1,) / (1, 1) -> (1, 1)
+check_crossing(x_cross)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+with torch.no_grad():
+    check_crossing((1 - b) / (2 - W))  # a sign slipped while solving for x
+# --8<-- [end:exercise-3-wrong]

@@ -62,3 +62,78 @@ for name, (mine, theirs) in checks.items():
     same = mine.shape == theirs.shape and torch.allclose(mine, theirs)
     print(f"dL/d{name:5}  shape {tuple(mine.shape)!s:8}  same as autograd: {same}")
 # --8<-- [end:by-hand]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_mae(answer):
+    """Self-check: `answer` must be the mean absolute error of y_hat against y (one number)."""
+    expected = torch.nn.functional.l1_loss(y_hat.detach().double(), y.double()).float()
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=1e-5, atol=0))
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+mae = (y_hat - y).abs().mean()  # the size of each miss, then the average
+check_mae(mae)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+check_mae((y_hat - y).mean())  # no abs: misses above and below the targets cancel
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_mae_grads(dW, db):
+    """Self-check: dW, db must be the MAE's gradients for W and b, as autograd finds them."""
+    W64 = W.detach().double().requires_grad_()  # fresh float64 copies: W.grad is left alone
+    b64 = b.detach().double().requires_grad_()
+    (X.double() @ W64 + b64 - y.double()).abs().mean().backward()
+    expected = (W64.grad.float(), b64.grad.float())
+    verdict(lambda: torch.testing.assert_close((dW, db), expected, rtol=1e-5, atol=1e-6))
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+with torch.inference_mode():
+    dmae_dyhat = torch.sign(y_hat - y) / N  # slope of |e| is -1 or +1; the mean adds 1/N
+    dW_mae = X.T @ dmae_dyhat  # (1, 100) @ (100, 1) -> (1, 1), as for the MSE
+    db_mae = dmae_dyhat.sum(dim=0)  # (100, 1) -> (1,)
+check_mae_grads(dW_mae, db_mae)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+with torch.inference_mode():  # the mean's 1/N forgotten
+    sign = torch.sign(y_hat - y)
+check_mae_grads(X.T @ sign, sign.sum(dim=0))
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_weighted_grads(dW, db):
+    """Self-check: dW, db must be the weighted loss's gradients for W and b, as autograd finds."""
+    W64 = W.detach().double().requires_grad_()  # fresh float64 copies: W.grad is left alone
+    b64 = b.detach().double().requires_grad_()
+    w = torch.where(X > 0, 2.0, 1.0).double()
+    (w * (X.double() @ W64 + b64 - y.double()) ** 2).mean().backward()
+    expected = (W64.grad.float(), b64.grad.float())
+    verdict(lambda: torch.testing.assert_close((dW, db), expected, rtol=1e-5, atol=1e-6))
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+w = torch.where(X > 0, 2.0, 1.0)  # (100, 1): x > 0 counts twice
+with torch.inference_mode():
+    dwl_dyhat = 2 / N * w * (y_hat - y)  # the weight is a constant factor in the chain
+    dW_weighted = X.T @ dwl_dyhat
+    db_weighted = dwl_dyhat.sum(dim=0)
+check_weighted_grads(dW_weighted, db_weighted)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+check_weighted_grads(W.grad, b.grad)  # the page's MSE gradients: the weights left out
+# --8<-- [end:exercise-3-wrong]

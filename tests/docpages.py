@@ -37,6 +37,10 @@ PYTHON_LIKE_FENCE = re.compile(
 )
 EXECUTED_SYNTAX = "python"
 OUTPUT_FENCE = '```text title="Output"'  # Material shows the title above the block
+# An exercise's snippet sections: the self-check the page shows (a function the reader calls on
+# an answer), the solution (shown collapsed, it calls the self-check and prints "correct"), and
+# a wrong answer the tests run against the self-check (never shown; it must print "wrong: …").
+EXERCISE_SECTION = re.compile(r"^exercise-(?P<number>\d+)-(?P<part>check|solution|wrong)$")
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,11 @@ class Block:
     @property
     def page_line(self) -> int:
         return self.page.origins[self.fence_line - 1].page_line
+
+    @property
+    def section(self) -> str | None:
+        """The snippet section the block shows, if it is an include."""
+        return next((o.section for o in self.origins if o.section), None)
 
     @property
     def id(self) -> str:
@@ -249,6 +258,7 @@ class Result:
 class PageRun:
     """Runs one page's blocks in order in a brand-new Python process (`tests/page_worker.py`),
     in a scratch working directory, exactly as a reader who copies them into a new interpreter.
+    The files the page writes there are read back and the directory removed.
 
     Nothing is configured first: the page itself must seed, import and set up what it uses.
     The process's environment is this one's, with `snippets` importable from this checkout.
@@ -258,7 +268,7 @@ class PageRun:
         self.page = page
         self.device = device
         self.results: list[Result] = []
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"page-{page.path.stem}-"))
+        self.files: dict[str, bytes] = {}
 
     def result(self, index: int) -> Result:
         self.run_all()
@@ -300,11 +310,15 @@ class PageRun:
 
     def written_files(self) -> dict[str, bytes]:
         self.run_all()
-        return files_under(self.workdir, skip=lambda path: path.name.startswith(".page-"))
+        return self.files
 
     def _run(self) -> list[Result]:
-        spec = self.workdir / ".page-spec.json"
-        out = self.workdir / ".page-result.json"
+        with tempfile.TemporaryDirectory(prefix=f"page-{self.page.path.stem}-") as folder:
+            return self._run_in(Path(folder))
+
+    def _run_in(self, workdir: Path) -> list[Result]:
+        spec = workdir / ".page-spec.json"
+        out = workdir / ".page-result.json"
         blocks = []
         for block in self.page.blocks:
             filename, first_line = _code_location(block)
@@ -312,7 +326,7 @@ class PageRun:
         spec.write_text(json.dumps({"device": self.device, "blocks": blocks}), encoding="utf-8")
         run = subprocess.run(
             [sys.executable, str(WORKER), str(spec), str(out)],
-            cwd=self.workdir,
+            cwd=workdir,
             env=reader_env(),
             capture_output=True,
             text=True,
@@ -328,6 +342,7 @@ class PageRun:
             return [Result(error=error) for _ in self.page.blocks]
         results = [Result(**item) for item in json.loads(out.read_text(encoding="utf-8"))]
         out.unlink()
+        self.files = files_under(workdir)
         return results
 
 

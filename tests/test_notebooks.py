@@ -102,7 +102,8 @@ def test_notebook_is_the_page(page: docpages.Page):
     """Same code in the same order, with the page's verified outputs, after one set-up cell."""
     nb = notebooks.build(page)
     nbformat.validate(nb)
-    setup, *cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    cells = notebooks.code_cells(nb)
     assert 'find_spec("snippets")' in setup.source
     # Nothing hidden: the set-up cell changes no state the page's outputs depend on.
     for hidden in ("manual_seed", "set_default", "set_num_threads", "set_printoptions", "seed("):
@@ -158,6 +159,46 @@ def test_material_markdown_becomes_jupyter_markdown():
         ("markdown", "> After.\n\n**Tab**\n\nMore.\n\n## Heading"),
     ]
     assert nb.cells[3].outputs == [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+
+
+EXERCISE_PAGE = """\
+# Title
+
+## Exercises
+
+```python
+def check(answer): ...
+```
+
+??? success "Solution"
+
+    ```python
+    print("correct")
+    ```
+
+    <!--pytest-codeblocks:expected-output-->
+    ```text title="Output"
+    correct
+    ```
+"""
+
+
+def test_an_exercise_gets_an_empty_answer_cell_and_its_solution_collapsed():
+    lines = EXERCISE_PAGE.splitlines()
+    sections = {6: "exercise-1-check", 12: "exercise-1-solution"}  # page line -> snippet section
+    module = docpages.ROOT / "snippets" / "part99_example.py"
+    origins = [
+        docpages.Origin(n, module, 1, sections[n]) if n in sections else docpages.Origin(n)
+        for n in range(1, len(lines) + 1)
+    ]
+    page = docpages.Page(docpages.DOCS / "part99-example.md", lines, lines, origins)
+    page.blocks = docpages._blocks(page)
+    nb = notebooks.build(page)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"][1:]
+    assert [cell.source for cell in code] == ["def check(answer): ...", "", 'print("correct")']
+    assert notebooks.is_answer_cell(code[1]) and not code[1].outputs
+    assert code[2].metadata["jupyter"] == {"source_hidden": True}
+    assert [cell.source for cell in notebooks.code_cells(nb)] == [code[0].source, code[2].source]
 
 
 # --- executing them -------------------------------------------------------------------------
@@ -247,7 +288,7 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
     if isinstance(result, Exception):
         pytest.fail(f"{rel} failed in a Jupyter kernel on {device}:\n{result}", pytrace=False)
     nb = result
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    code = [c for c in nb.cells if c.cell_type == "code" and not notebooks.is_answer_cell(c)]
     setup, *cells, probe = code[1:] if device != "cpu" else code
 
     executable, snippets_file = _stdout(probe).splitlines()

@@ -118,3 +118,27 @@ Back on the path.
 def test_the_label_rounds_to_whole_minutes(minutes, label):
     reading = Reading(words=round(minutes * reading_time.WORDS_PER_MINUTE), lines=0)
     assert reading_time.minutes_label(reading) == label
+
+
+def test_the_exercises_section_is_not_counted():
+    page = _lines(
+        """
+## Core
+
+Read this.
+
+## Exercises
+
+Many words of optional practice.
+
+```python
+def check(answer): ...
+```
+
+## After
+
+Counted again.
+"""
+    )
+    # Core | Read this. | After | Counted again.
+    assert measure(page) == Reading(words=1 + 2 + 1 + 2, lines=0)

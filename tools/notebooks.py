@@ -38,6 +38,7 @@ from tools.notebook_markdown import MarkdownCell, Prose
 NOTEBOOKS = docpages.DOCS / "notebooks"
 UPDATE_COMMAND = "make update-outputs"
 PAGE_KEY = "docs_page"  # notebook metadata: the page under docs/ it was generated from
+ANSWER_TAG = "your-answer"  # an empty cell after an exercise's self-check, for the reader's try
 
 SETUP = """\
 # Set-up: run this cell first. It installs the site's helpers (`snippets`) if they are missing.
@@ -216,7 +217,12 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
         cell = v4.new_code_cell(
             item.code.rstrip("\n"), execution_count=execution_count, outputs=outputs
         )
+        exercise = docpages.EXERCISE_SECTION.match(item.section or "")
+        if exercise and exercise["part"] == "solution":
+            cell.metadata["jupyter"] = {"source_hidden": True}  # collapsed until clicked
         nb.cells.append(cell)
+        if exercise and exercise["part"] == "check":
+            nb.cells.append(v4.new_code_cell("", metadata={"tags": [ANSWER_TAG]}))
         if item.output_language == "mermaid" and item.expected:
             # The page draws this output as a diagram; Jupyter draws a mermaid block too.
             diagram = ["```mermaid", *item.expected.rstrip("\n").split("\n"), "```"]
@@ -235,9 +241,14 @@ def render(page: docpages.Page) -> str:
     return nbformat.writes(build(page)) + "\n"
 
 
+def is_answer_cell(cell) -> bool:
+    return ANSWER_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 def code_cells(nb: nbformat.NotebookNode) -> list:
-    """The code cells that hold the page's blocks, in page order (all but the set-up cell)."""
-    return [cell for cell in nb.cells if cell.cell_type == "code"][1:]
+    """The code cells that hold the page's blocks, in page order (all but the set-up cell and
+    the empty cells left for the reader's answers)."""
+    return [c for c in nb.cells if c.cell_type == "code" and not is_answer_cell(c)][1:]
 
 
 # --- writing and checking ---------------------------------------------------------------------

@@ -10,7 +10,8 @@ The measure (one formula, used by the site and by the budget test, tests/test_re
 - SECONDS_PER_LINE for every non-blank line of code or output (fenced blocks, snippets included);
 - only the first tab of a tab group (the others are alternatives a reader picks instead);
 - nothing inside a collapsed block (`??? info "Going deeper: …"`, `??? success "Solution"`):
-  optional depth a hurried reader skips. A `???+` block is open, so it counts.
+  optional depth a hurried reader skips. A `???+` block is open, so it counts;
+- nothing in a page's `## Exercises` section (up to the next H2): exercises are optional.
 
 The core path is the intro and Parts 1-10 (BUDGETS); it must fit in CORE_MINUTES with a margin,
 since other counts of the same text differ a little (a different tokeniser, a table read faster).
@@ -48,6 +49,8 @@ BUDGETS = {
 }
 MARGIN_MINUTES = CORE_MINUTES - sum(BUDGETS.values())
 
+H2 = re.compile(r"^## ")
+EXERCISES = "## Exercises"  # the section that ends a page, not counted
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 COLLAPSED = re.compile(r"^(?P<indent>\s*)\?\?\?(?!\+)\s")
 TAB = re.compile(r"^(?P<indent>\s*)===\+?\s")
@@ -92,7 +95,12 @@ def read_lines(lines: list[str]) -> tuple[list[str], int]:
     skip_deeper_than: int | None = None  # inside a collapsed block or a later tab
     tab_group_at: int | None = None  # indent of the tab group we are in, if any
     fence: str | None = None
+    in_exercises = False
     for text in lines:
+        if fence is None and H2.match(text):
+            in_exercises = text.strip() == EXERCISES
+        if in_exercises:
+            continue
         blank = not text.strip()
         if skip_deeper_than is not None:
             if blank or _indent(text) > skip_deeper_than:
