@@ -117,3 +117,102 @@ curvature = torch.linalg.eigvalsh(2 / len(X) * A.T @ A)  # the loss's second der
 print(curvature)
 print(f"largest stable learning rate: {2 / curvature.max().item():.3f}")
 # --8<-- [end:curvature]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_slow_fit(W_answer, b_answer):
+    """Self-check: `W_answer` and `b_answer` must lie within 1e-3 of the least-squares optimum."""
+    found = torch.cat([W_answer.detach().flatten(), b_answer.detach().flatten()]).double()
+    verdict(lambda: torch.testing.assert_close(found, best.flatten(), rtol=0, atol=1e-3))
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+W_slow = W_start.clone().requires_grad_()  # a fresh copy of the start: W and b stay as trained
+b_slow = b_start.clone().requires_grad_()
+for _ in range(500):
+    loss = ((X @ W_slow + b_slow - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        W_slow -= 0.01 * W_slow.grad
+        b_slow -= 0.01 * b_slow.grad
+    W_slow.grad.zero_()
+    b_slow.grad.zero_()
+check_slow_fit(W_slow, b_slow)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+W_slow = W_start.clone().requires_grad_()
+b_slow = b_start.clone().requires_grad_()
+for _ in range(100):  # the page's 100 steps: too few at a fifth of the learning rate
+    loss = ((X @ W_slow + b_slow - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        W_slow -= 0.01 * W_slow.grad
+        b_slow -= 0.01 * b_slow.grad
+    W_slow.grad.zero_()
+    b_slow.grad.zero_()
+check_slow_fit(W_slow, b_slow)
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_largest_rate(rate):
+    """Self-check: 500 steps must converge at `rate` and not at `rate` + 0.01."""
+
+    def converges(lr):  # the loop from the start; within 1% of the optimal loss at the end?
+        W_c, b_c = W_start.clone().requires_grad_(), b_start.clone().requires_grad_()
+        for _ in range(500):
+            loss = ((X @ W_c + b_c - y) ** 2).mean()
+            loss.backward()
+            with torch.no_grad():
+                W_c -= lr * W_c.grad
+                b_c -= lr * b_c.grad
+            W_c.grad.zero_()
+            b_c.grad.zero_()
+        return abs(loss.item() / best_loss - 1) < 0.01
+
+    def test():
+        assert abs(rate * 100 - round(rate * 100)) < 1e-6, f"{rate} is no multiple of 0.01"
+        assert converges(rate), f"the loop does not converge at {rate}"
+        assert not converges(rate + 0.01), f"the loop still converges at {rate + 0.01:.2f}"
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-2-check]
+
+
+# --8<-- [start:exercise-2-solution]
+def loss_after(lr, steps=500):
+    """The loop from the start at learning rate `lr`; the loss seen at its last step."""
+    W_c, b_c = W_start.clone().requires_grad_(), b_start.clone().requires_grad_()
+    for _ in range(steps):
+        loss = ((X @ W_c + b_c - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            W_c -= lr * W_c.grad
+            b_c -= lr * b_c.grad
+        W_c.grad.zero_()
+        b_c.grad.zero_()
+    return loss.item()
+
+
+low, high = 5, 100  # in hundredths: 0.05 converges (the page's loop), 1.0 explodes
+while high - low > 1:  # bisection: halve the gap between the two
+    middle = (low + high) // 2
+    if abs(loss_after(middle / 100) / best_loss - 1) < 0.01:
+        low = middle
+    else:
+        high = middle
+rate = low / 100
+print(f"largest learning rate that converges: {rate}")
+check_largest_rate(rate)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+check_largest_rate(0.95)  # 2 / 2.116 = 0.945 rounded up: just past the limit
+# --8<-- [end:exercise-2-wrong]

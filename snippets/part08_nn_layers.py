@@ -128,3 +128,83 @@ print("x / rms(x) * weight:", torch.allclose(rms_norm(features), features / rms 
 print("RMSNorm parameters:", [name for name, _ in rms_norm.named_parameters()])
 print("SiLU is x * sigmoid(x):", torch.allclose(nn.SiLU()(z), z * torch.sigmoid(z)))
 # --8<-- [end:llm-bricks]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_chosen_layer(answer):
+    """Self-check: `answer` must map each (x1, x2) to (2*x1 - x2 + 1, x1 + 3*x2)."""
+    inputs = torch.tensor([[1.0, 2.0], [-0.5, 4.0], [3.0, 0.0]])
+    x1, x2 = inputs[:, 0], inputs[:, 1]
+    expected = torch.stack([2 * x1 - x2 + 1, x1 + 3 * x2], dim=1)
+    verdict(lambda: torch.testing.assert_close(answer(inputs), expected, rtol=0, atol=1e-6))
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+chosen = nn.Linear(in_features=2, out_features=2)
+with torch.no_grad():  # overwrite the parameters' values without recording it
+    chosen.weight.copy_(torch.tensor([[2.0, -1.0], [1.0, 3.0]]))  # row i: coefficients of output i
+    chosen.bias.copy_(torch.tensor([1.0, 0.0]))
+check_chosen_layer(chosen)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+transposed = nn.Linear(in_features=2, out_features=2)
+with torch.no_grad():
+    transposed.weight.copy_(torch.tensor([[2.0, 1.0], [-1.0, 3.0]]))  # one column per output
+    transposed.bias.copy_(torch.tensor([1.0, 0.0]))
+check_chosen_layer(transposed)
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_shifted_softmax(answer):
+    """Self-check: `answer` must be the softmax of `logits + 100` along the last dimension."""
+    shifted = logits.double() + 100  # float64 holds exp(102): about 2e44
+    expected = (shifted.exp() / shifted.exp().sum(dim=-1, keepdim=True)).float()
+    verdict(lambda: torch.testing.assert_close(answer, expected, rtol=0, atol=1e-6))
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+shifted = logits + 100
+safe = shifted - shifted.max(dim=-1, keepdim=True).values  # largest score 0: exp(0) = 1 at most
+softmax_by_hand = safe.exp() / safe.exp().sum(dim=-1, keepdim=True)
+print("exp overflows:", shifted.exp().isinf().all().item())
+check_shifted_softmax(softmax_by_hand)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+check_shifted_softmax((logits + 100).exp() / (logits + 100).exp().sum(dim=-1, keepdim=True))
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_embedding_as_linear(answer):
+    """Self-check: `answer` applied to one-hot ids must give what `embedding` gives for the ids."""
+    ids = torch.tensor([[3, 1, 4, 1, 5, 8], [9, 2, 6, 0, 7, 5]])  # every id from 0 to 9
+    one_hot_ids = nn.functional.one_hot(ids, num_classes=10).float()
+    verdict(
+        lambda: torch.testing.assert_close(answer(one_hot_ids), embedding(ids), rtol=0, atol=1e-6)
+    )
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+as_linear = nn.Linear(in_features=10, out_features=4, bias=False)  # one-hot in, 4 numbers out
+with torch.no_grad():
+    as_linear.weight.copy_(embedding.weight.T)  # (out, in) = (4, 10): the table transposed
+check_embedding_as_linear(as_linear)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+with_bias = nn.Linear(in_features=10, out_features=4)  # bias=True by default: an extra shift
+with torch.no_grad():
+    with_bias.weight.copy_(embedding.weight.T)
+check_embedding_as_linear(with_bias)
+# --8<-- [end:exercise-3-wrong]
