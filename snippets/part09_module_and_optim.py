@@ -143,3 +143,126 @@ for make_optimizer in (optim.SGD, optim.Adam):
 hessian = 2 * A.T @ A / len(A)  # second derivatives of the MSE with respect to (w, b)
 print(torch.linalg.eigvalsh(hessian))
 # --8<-- [end:curvature]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_fit(model):
+    """Self-check: `model`'s weight and bias must be those of the least-squares line."""
+    answer = torch.cat([model.linear.weight.flatten(), model.linear.bias]).double()
+    best = torch.tensor([w_best, b_best], dtype=torch.float64)
+    verdict(lambda: torch.testing.assert_close(answer, best, rtol=0, atol=1e-4))
+
+
+# --8<-- [end:exercise-1-check]
+
+# --8<-- [start:exercise-1-solution]
+model.load_state_dict(start)
+optimizer = optim.Adam(model.parameters(), lr=0.1)
+for _ in range(300):
+    optimizer.zero_grad()
+    loss = criterion(model(X), y)
+    loss.backward()
+    optimizer.step()
+check_fit(model)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+model.load_state_dict(start)
+optimizer = optim.Adam(model.parameters(), lr=0.1)
+for _ in range(300):
+    loss = criterion(model(X), y)
+    loss.backward()
+    optimizer.zero_grad()  # a likely mistake: the reset between backward() and step()
+    optimizer.step()
+check_fit(model)
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_accumulated(model):
+    """Self-check: `model`'s .grad must be the gradient of the loss over all 100 points."""
+    w, b = model.linear.weight.item(), model.linear.bias.item()
+    error = w * X.double() + b - y.double()
+    expected = torch.stack([2 * (error * X.double()).mean(), 2 * error.mean()])  # by hand
+    verdict(
+        lambda: torch.testing.assert_close(
+            torch.cat([model.linear.weight.grad.flatten(), model.linear.bias.grad]).double(),
+            expected,
+            rtol=0,
+            atol=1e-5,
+        )
+    )
+
+
+# --8<-- [end:exercise-2-check]
+
+# --8<-- [start:exercise-2-solution]
+model.load_state_dict(start)
+optimizer = optim.SGD(model.parameters(), lr=0.1)
+optimizer.zero_grad()  # clear what earlier code left in .grad
+for i in range(0, 100, 25):
+    loss = criterion(model(X[i : i + 25]), y[i : i + 25]) / 4  # one of 4 batches
+    loss.backward()  # adds into .grad
+check_accumulated(model)
+# --8<-- [end:exercise-2-solution]
+
+# --8<-- [start:exercise-2-wrong]
+model.load_state_dict(start)
+optimizer = optim.SGD(model.parameters(), lr=0.1)
+optimizer.zero_grad()
+for i in range(0, 100, 25):
+    criterion(model(X[i : i + 25]), y[i : i + 25]).backward()  # a likely mistake: not divided by 4
+check_accumulated(model)
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_curve(net):
+    """Self-check: `net` must predict X ** 2 with a mean squared error below 0.01."""
+    with torch.inference_mode():
+        loss = criterion(net(X), X**2).item()
+
+    def test():
+        assert loss < 0.01, f"the loss on y = x ** 2 is {loss:.4f}, not below 0.01"
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+torch.manual_seed(0)  # the layers start from random numbers: seed them
+
+
+class TwoLayer(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.hidden = nn.Linear(1, hidden)
+        self.act = nn.Tanh()
+        self.output = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        return self.output(self.act(self.hidden(x)))
+
+
+net = TwoLayer()
+optimizer = optim.Adam(net.parameters(), lr=0.05)
+for _ in range(500):
+    optimizer.zero_grad()
+    loss = criterion(net(X), X**2)
+    loss.backward()
+    optimizer.step()
+check_curve(net)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+net = nn.Sequential(nn.Linear(1, 16), nn.Linear(16, 1))  # a likely mistake: no activation
+optimizer = optim.Adam(net.parameters(), lr=0.05)
+for _ in range(500):
+    optimizer.zero_grad()
+    criterion(net(X), X**2).backward()
+    optimizer.step()
+check_curve(net)
+# --8<-- [end:exercise-3-wrong]

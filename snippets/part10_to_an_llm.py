@@ -166,3 +166,110 @@ for label, module in rows:
     n = sum(p.numel() for p in module.parameters())
     print(f"{label:21s} {n:>13,} {size(4 * n):>9s} {size(2 * n):>9s}")
 # --8<-- [end:scale-table]
+
+# --8<-- [start:exercise-1-check]
+from snippets.exercises import verdict
+
+
+def check_ffn_parameters(count):
+    """Self-check: `count(hidden, intermediate)` must give the gated FFN's number of parameters."""
+    sizes = [(8, 32), (16, 32), (4096, 14336), (5120, 13824)]
+    expected = [768, 1536, 176_160_768, 212_336_640]
+
+    def test():
+        answers = [count(hidden, intermediate) for hidden, intermediate in sizes]
+        assert answers == expected, f"for {sizes}: {answers}, expected {expected}"
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-1-check]
+
+
+# --8<-- [start:exercise-1-solution]
+def ffn_parameters(hidden, intermediate):
+    return 3 * hidden * intermediate  # gate_proj, up_proj, down_proj; no biases
+
+
+check_ffn_parameters(ffn_parameters)
+# --8<-- [end:exercise-1-solution]
+
+# --8<-- [start:exercise-1-wrong]
+check_ffn_parameters(lambda hidden, intermediate: 2 * hidden * intermediate)  # no gate_proj
+# --8<-- [end:exercise-1-wrong]
+
+
+# --8<-- [start:exercise-2-check]
+def check_classic_ffn(ffn_class):
+    """Self-check: `ffn_class(8, 32)`, given `ffn_classic`'s weights, must compute what it does."""
+
+    def test():
+        with torch.device("meta"):  # no random numbers drawn: the weights come from ffn_classic
+            mine = ffn_class(8, 32)
+        names = list(mine.state_dict())  # in the order the layers were created
+        assert len(names) == 4, f"{len(names)} parameter tensors, not 4: {names}"
+        weights = dict(zip(names, ffn_classic.state_dict().values(), strict=True))
+        mine.load_state_dict(weights, assign=True)
+        with torch.inference_mode():
+            torch.testing.assert_close(mine(tokens), ffn_classic(tokens), rtol=0, atol=1e-6)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-2-check]
+
+
+# --8<-- [start:exercise-2-solution]
+class ClassicFeedForward(nn.Module):
+    def __init__(self, hidden, intermediate):
+        super().__init__()
+        self.fc = nn.Linear(hidden, intermediate)
+        self.act = nn.GELU(approximate="tanh")
+        self.proj = nn.Linear(intermediate, hidden)
+
+    def forward(self, x):
+        return self.proj(self.act(self.fc(x)))
+
+
+check_classic_ffn(ClassicFeedForward)
+# --8<-- [end:exercise-2-solution]
+
+
+# --8<-- [start:exercise-2-wrong]
+class ExactGeluFeedForward(ClassicFeedForward):
+    def __init__(self, hidden, intermediate):
+        super().__init__(hidden, intermediate)
+        self.act = nn.GELU()  # a likely mistake: the exact GELU, not GPT-2's tanh approximation
+
+
+check_classic_ffn(ExactGeluFeedForward)
+# --8<-- [end:exercise-2-wrong]
+
+
+# --8<-- [start:exercise-3-check]
+def check_collapsed(weight, bias):
+    """Self-check: x @ weight.T + bias must equal model.head(model.embed(x)) for every x."""
+    x = torch.linspace(-10, 10, 201).unsqueeze(1)
+
+    def test():
+        with torch.inference_mode():
+            expected = model.head(model.embed(x))
+            torch.testing.assert_close(x @ weight.T + bias, expected, rtol=0, atol=1e-4)
+
+    verdict(test)
+
+
+# --8<-- [end:exercise-3-check]
+
+# --8<-- [start:exercise-3-solution]
+with torch.no_grad():
+    E, H = model.embed, model.head
+    weight = H.weight @ E.weight  # (1, 16) @ (16, 1): shape (1, 1)
+    bias = H.weight @ E.bias + H.bias
+check_collapsed(weight, bias)
+# --8<-- [end:exercise-3-solution]
+
+# --8<-- [start:exercise-3-wrong]
+with torch.no_grad():
+    check_collapsed(model.head.weight @ model.embed.weight, model.head.weight @ model.embed.bias)
+# --8<-- [end:exercise-3-wrong]
