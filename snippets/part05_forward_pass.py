@@ -63,7 +63,8 @@ def check_new_predictions(answer):
 
     def test():
         assert not answer.requires_grad, "it records a graph: predict the way the plot does"
-        expected = torch.tensor([[-1.834425], [-0.293429], [1.247567], [2.788563]])
+        w, c = W.item(), b.item()  # the line's slope and intercept, as Python numbers
+        expected = torch.tensor([[w * x + c] for x in (-1.0, 0.0, 1.0, 2.0)])
         torch.testing.assert_close(answer, expected, rtol=0, atol=1e-5)
 
     verdict(test)
