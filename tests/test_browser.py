@@ -181,7 +181,10 @@ def test_reader_features(chromium, served_site, built_site):
                 assert page.evaluate("document.body.dataset.mdColorScheme") == material
         page.emulate_media(color_scheme="light")
 
-        page.evaluate(READ_TO_THE_END)  # each block gets its button when it comes on screen
+        # A reader opens the collapsed blocks ("Going deeper", solutions) and reads to the end:
+        # each code block gets its button when it comes on screen.
+        page.evaluate("document.querySelectorAll('.md-content details').forEach(d => d.open=true)")
+        page.evaluate(READ_TO_THE_END)
         blocks = page.locator(".md-content div.highlight pre").count()
         buttons = ".md-content button[title='Copy to clipboard']"
         with contextlib.suppress(PlaywrightTimeout):  # the last block's may come a frame later

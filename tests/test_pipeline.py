@@ -243,8 +243,10 @@ def test_a_core_block_that_needs_a_collapsed_one_fails_with_the_page_and_the_lin
 def test_a_page_over_its_reading_budget_fails_naming_the_page_and_its_minutes(tmp_path):
     project = _copy_project(tmp_path)
     page = project / "docs/part03-math.md"
-    padding = "\n\n" + " ".join(["word"] * 2000) + "\n"  # some 9 minutes of prose
-    page.write_text(page.read_text(encoding="utf-8") + padding, encoding="utf-8")
+    padding = " ".join(["word"] * 2000)  # some 9 minutes of prose, on the core path
+    text = page.read_text(encoding="utf-8")
+    first_h2 = text.index("\n## ")
+    page.write_text(f"{text[:first_h2]}\n{padding}\n{text[first_h2:]}", encoding="utf-8")
     run = _pytest(project, module="tests/test_reading_time.py", select="budget")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
