@@ -234,7 +234,7 @@ DRAW_DIAGRAMS = """
 
 # Read the page to its end, a screen at a time, as a reader scrolling down does: the theme gives
 # each code block its copy button (and, when it scrolls sideways, keyboard focus) when the block
-# first comes on screen (mkdocs.yml: content.lazy), and a notebook's blocks are rendered only near
+# first comes on screen (mkdocs.yml: content.lazy), and the article's blocks are rendered only near
 # the screen (docs/stylesheets/extra.css: content-visibility).
 READ_TO_THE_END = """
 async () => {

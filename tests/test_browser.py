@@ -235,10 +235,10 @@ async (id) => {
 
 
 def test_a_link_to_a_section_lands_on_it(chromium, served_site, built_site):
-    """A link to a section, deep in a page, shows it at the top of a phone's screen, just under
-    the header, and keeps it there; a section too near the page's end to scroll that far is
-    shown with the page scrolled to its end. (Blocks that hold a guessed height until seen,
-    as a notebook's do in docs/stylesheets/extra.css, must not move it.)"""
+    """Above a section deep in a long page, blocks not yet seen hold a guessed height
+    (docs/stylesheets/extra.css): a link to the section must still show it at the top of a
+    phone's screen, just under the header, and keep it there; a section too near the page's end
+    to scroll that far is shown with the page scrolled to its end."""
     page = chromium.new_page(**PHONE)
     screen = PHONE["viewport"]["height"]
     missed = []
