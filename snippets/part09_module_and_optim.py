@@ -111,6 +111,9 @@ for name, p in model.named_parameters():
 
 
 # --8<-- [start:compare]
+import math
+
+
 def train(make_optimizer, lr, steps=200):
     """Losses of `steps` steps of the training loop, from `start`."""
     model.load_state_dict(start)
@@ -135,7 +138,11 @@ for make_optimizer in (optim.SGD, optim.Adam):
     for lr in (0.01, 0.1, 0.5, 1.0):
         losses = train(make_optimizer, lr)
         reached = next((i for i, v in enumerate(losses) if v - best_loss < 1e-6), "-")
-        after = "  ".join(f"{losses[i]:9.3g}" for i in (10, 50, 200))
+        # A diverging loss's exact size is round-off amplified: print its order of magnitude.
+        after = "  ".join(
+            f"{losses[i]:9.3g}" if losses[i] < 1e3 else f"{f'~1e{round(math.log10(losses[i]))}':>9}"
+            for i in (10, 50, 200)
+        )
         print(f"{make_optimizer.__name__:9s}  {lr:<4}   {after}   {reached}")
 # --8<-- [end:compare]
 
