@@ -130,32 +130,29 @@ def check_slow_fit(W_answer, b_answer):
 
 # --8<-- [end:exercise-1-check]
 
+
 # --8<-- [start:exercise-1-solution]
-W_slow = W_start.clone().requires_grad_()  # a fresh copy of the start: W and b stay as trained
-b_slow = b_start.clone().requires_grad_()
-for _ in range(500):
-    loss = ((X @ W_slow + b_slow - y) ** 2).mean()
-    loss.backward()
-    with torch.no_grad():
-        W_slow -= 0.01 * W_slow.grad
-        b_slow -= 0.01 * b_slow.grad
-    W_slow.grad.zero_()
-    b_slow.grad.zero_()
+def slow_fit(steps, lr=0.01):
+    """The loop from fresh copies of the start, so that the trained W and b stay as they are."""
+    W_slow = W_start.clone().requires_grad_()
+    b_slow = b_start.clone().requires_grad_()
+    for _ in range(steps):
+        loss = ((X @ W_slow + b_slow - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            W_slow -= lr * W_slow.grad
+            b_slow -= lr * b_slow.grad
+        W_slow.grad.zero_()
+        b_slow.grad.zero_()
+    return W_slow, b_slow
+
+
+W_slow, b_slow = slow_fit(steps=500)
 check_slow_fit(W_slow, b_slow)
 # --8<-- [end:exercise-1-solution]
 
 # --8<-- [start:exercise-1-wrong]
-W_slow = W_start.clone().requires_grad_()
-b_slow = b_start.clone().requires_grad_()
-for _ in range(100):  # the page's 100 steps: too few at a fifth of the learning rate
-    loss = ((X @ W_slow + b_slow - y) ** 2).mean()
-    loss.backward()
-    with torch.no_grad():
-        W_slow -= 0.01 * W_slow.grad
-        b_slow -= 0.01 * b_slow.grad
-    W_slow.grad.zero_()
-    b_slow.grad.zero_()
-check_slow_fit(W_slow, b_slow)
+check_slow_fit(*slow_fit(steps=100))  # the page's 100 steps: too few at a fifth of the rate
 # --8<-- [end:exercise-1-wrong]
 
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+
+from mkdocs.config import load_config
+
+from tests import docpages
+from tools import reading_time
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
 FETCHING_TAG = re.compile(
@@ -49,9 +58,6 @@ def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
 
 
 def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_site):
-    from tests import docpages
-    from tools import reading_time
-
     readings = reading_time.core_readings(docpages.ROOT / "mkdocs.yml")
     intro = (built_site / "index.html").read_text(encoding="utf-8")
     problems = []
@@ -73,8 +79,6 @@ def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_s
 
 
 def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagrams(built_site):
-    from tests import docpages
-
     overrides = [p for p in (docpages.ROOT / "overrides").rglob("*") if p.is_file()]
     injecting = [
         p
@@ -82,7 +86,7 @@ def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagram
         if re.search(r"mermaid-loader|mermaid(\.min)?\.js", p.read_text(encoding="utf-8"))
     ]
     assert not injecting, f"a template override adds mermaid: {injecting}"
-    assert "mermaid2" in load_site_config().plugins
+    assert "mermaid2" in load_config(str(docpages.ROOT / "mkdocs.yml")).plugins
     loader = re.compile(r'<script src="(?:\.\./)+javascripts/mermaid-loader\.js"></script>')
     problems, with_diagrams = [], 0
     for html in sorted(built_site.rglob("*.html")):
@@ -96,22 +100,7 @@ def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagram
     assert with_diagrams >= 2 and not problems, "\n".join(problems)
 
 
-def load_site_config():
-    from mkdocs.config import load_config
-
-    from tests import docpages
-
-    return load_config(str(docpages.ROOT / "mkdocs.yml"))
-
-
 def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    from tests import docpages
-
     for part in ["mkdocs.yml", "docs", "snippets", "tools", "overrides"]:
         source = docpages.ROOT / part
         copy = shutil.copytree if source.is_dir() else shutil.copy2

@@ -92,11 +92,13 @@ def read_lines(lines: list[str]) -> tuple[list[str], int]:
     snippets are expanded: collapsed blocks and all tabs but a group's first left out."""
     prose: list[str] = []
     code_lines = 0
-    skip_deeper_than: int | None = None  # inside a collapsed block or a later tab
+    skip_deeper_than: int | None = None  # inside a later tab of a group
     tab_group_at: int | None = None  # indent of the tab group we are in, if any
     fence: str | None = None
     in_exercises = False
-    for text in lines:
+    for text, hidden in zip(lines, collapsed(lines), strict=True):
+        if hidden:
+            continue
         if fence is None and H2.match(text):
             in_exercises = text.strip() == EXERCISES
         if in_exercises:
@@ -118,9 +120,6 @@ def read_lines(lines: list[str]) -> tuple[list[str], int]:
         indent = _indent(text)
         if tab_group_at is not None and indent <= tab_group_at and not TAB.match(text):
             tab_group_at = None
-        if COLLAPSED.match(text):
-            skip_deeper_than = indent
-            continue
         if TAB.match(text):
             if tab_group_at == indent:  # a later tab of the same group: an alternative
                 skip_deeper_than = indent
