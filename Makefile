@@ -5,18 +5,43 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve test doctest update-outputs build lint benchmark
+.PHONY: setup serve test doctest update-outputs build lint benchmark browser
 
-setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
+setup: $(VENV)/.installed node_modules/.installed browser
 
-# Python: every package pinned in requirements.txt (torch 2.13.0 is the CPU build here), then
-# this project itself, editable, so `snippets` imports from this checkout wherever Python starts
-# (a notebook's kernel starts in docs/notebooks/).
+# Python 3.11-3.13: `make setup PYTHON=python3.12` chooses; otherwise python3 when it is one of
+# those, else the first of python3.11, python3.12, python3.13 that runs. (A .venv made by another
+# Python stays until `rm -rf .venv`.)
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach p,python3 python3.11 python3.12 python3.13,\
+	$(shell $(p) -c '$(SUPPORTED_PYTHON)' >/dev/null 2>&1 && echo $(p))))
+endif
+
+# torch: on Linux without an NVIDIA GPU, the CPU build from torch's own wheel index (PyPI's Linux
+# wheel is the CUDA build, several GB); with one, or on macOS, PyPI's. `TORCH_INDEX=` (empty)
+# takes PyPI's anyway; `TORCH_INDEX=<url>` another index.
+ifeq ($(origin TORCH_INDEX),undefined)
+HAS_NVIDIA := $(shell command -v nvidia-smi || ls /proc/driver/nvidia/version 2>/dev/null)
+TORCH_INDEX := $(if $(and $(filter Linux,$(shell uname -s)),$(if $(HAS_NVIDIA),,cpu)),\
+	https://download.pytorch.org/whl/cpu)
+endif
+TORCH_PIN := $(shell grep -m1 '^torch==' requirements.txt)
+
+# Python: torch first (from TORCH_INDEX, which only this one install consults; the CPU build's
+# own dependencies are pinned in requirements.txt), then every other package pinned there, then this project itself, editable, so `snippets` imports
+# from this checkout wherever Python starts (a notebook's kernel starts in docs/notebooks/).
 $(VENV)/.installed: requirements.txt pyproject.toml
-	python3 -m venv $(VENV)
+	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' 2>/dev/null || { echo "Python 3.11-3.13 is needed:\
+	 none of python3, python3.11, python3.12, python3.13 is one (PYTHON=... names another)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet pip==26.3
+	$(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX),--no-deps --extra-index-url $(TORCH_INDEX)) \
+		'$(TORCH_PIN)'
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@$(BIN)/python -c "import sys, torch; print(f'Python {sys.version.split()[0]}, torch',\
+	 torch.__version__, '(CUDA build)' if torch.version.cuda else '(CPU build)')"
 	touch $@
 
 # Browser assets the site serves itself (mermaid, KaTeX) and axe-core, from package-lock.json.
@@ -24,10 +49,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-/usr/bin/chromium:
-	$(SUDO) apt-get update
-	$(SUDO) apt-get install -y --no-install-recommends chromium
+# A browser for the browser tests (tools/find_browser.py: DOCS_BROWSER, Playwright's Chromium,
+# a system Chromium or Chrome). When there is none: on Debian its own chromium package, elsewhere
+# Playwright's Chromium (Ubuntu's chromium package is a snap wrapper, which does not run in
+# containers; macOS has no apt).
+browser: $(VENV)/.installed
+	@$(BIN)/python -m tools.find_browser 2>/dev/null || { \
+	  if [ "$$(. /etc/os-release 2>/dev/null && echo $$ID)" = debian ]; then \
+	    $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; \
+	  else \
+	    $(BIN)/python -m playwright install chromium; \
+	  fi; \
+	  $(BIN)/python -m tools.find_browser; }
 
 serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/mkdocs serve

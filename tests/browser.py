@@ -27,7 +27,6 @@ from tools.serve_site import SiteServer, site_base_path, site_url_from_config
 __all__ = ["SiteServer", "site_base_path", "site_url_from_config"]  # re-exported for the tests
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

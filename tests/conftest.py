@@ -113,19 +113,28 @@ def served_site(built_site):
 
 @pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) per test module.
+    """One headless Chromium (tools/find_browser.py says which, driven by Playwright) per module.
 
     Not per session: Playwright's sync API keeps an asyncio loop running in this thread while it
-    is open, and nbclient (tests/test_notebooks.py) cannot start its own loop beside it."""
-    from pathlib import Path
+    is open, and nbclient (tests/test_notebooks.py) cannot start its own loop beside it. Without a
+    browser every test that needs one fails at once with what to install; the others run."""
+    from tests.browser import CHROMIUM_ARGS
+    from tools.find_browser import NoBrowser, session_browser
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
+    found = session_browser()
+    if isinstance(found, NoBrowser):
+        pytest.fail(str(found), pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=found.path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_report_header(config):
+    """The browser the browser tests drive, named before any test runs."""
+    from tools.find_browser import session_browser
+
+    found = session_browser()
+    return f"browser: {found}" if not isinstance(found, Exception) else "browser: none found"

@@ -13,7 +13,7 @@ transferred. The goal: performance >= 95 on desktop and >= 90 on mobile, on ever
 
 Scores move by a few points from run to run (and more on a busy machine); `--runs 3` keeps each
 page's median run, and the table shows the lowest and highest score beside it. Needs Node.js 20
-and Chromium (CHROME_PATH, default /usr/bin/chromium).
+and Chromium (CHROME_PATH, default the browser tools/find_browser.py finds).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.find_browser import NoBrowser, session_browser  # noqa: E402
 from tools.serve_site import (  # noqa: E402
     SiteServer,
     site_base_path,
@@ -51,6 +52,13 @@ METRICS = {
     "total-blocking-time": "TBT",
     "cumulative-layout-shift": "CLS",
 }
+
+
+def _browser_path() -> str:
+    found = session_browser()
+    if isinstance(found, NoBrowser):
+        raise SystemExit(str(found))
+    return found.path
 
 
 def install_lighthouse() -> None:
@@ -91,7 +99,7 @@ def lighthouse(url: str, form_factor: str, output: Path) -> dict:
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH") or _browser_path()}
     subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     report = json.loads(output.read_text(encoding="utf-8"))
     audits = report["audits"]
