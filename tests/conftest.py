@@ -63,7 +63,18 @@ def pytest_sessionfinish(session):
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    import sys
+
     from tests import docpages, test_pages
+
+    reader = sys.modules.get("tests.test_as_a_reader_runs_it")  # only when it ran
+    if reader is not None and reader.ONE_THREAD_SECONDS:
+        seconds = reader.ONE_THREAD_SECONDS
+        times = ", ".join(f"{name} {s:.1f}" for name, s in sorted(seconds.items()))
+        terminalreporter.write_line(
+            f"pages run as one script on one thread (wall s): {times}; "
+            f"all {sum(seconds.values()):.1f}"
+        )
 
     runs = [run for (_, dev), run in test_pages._runs.items() if dev == "cpu"]
     if not runs:

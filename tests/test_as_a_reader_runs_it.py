@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ from tests import docpages
 
 PAGES = [page for page in map(docpages.load_page, docpages.all_pages()) if page.blocks]
 SCRIPT_TIMEOUT = 900  # seconds for one page
+ONE_THREAD = "one thread"
+# Each page's wall time on one thread, for the report at the end of the session (conftest.py).
+ONE_THREAD_SECONDS: dict[str, float] = {}
 
 
 def portability_variants() -> dict[str, dict[str, str]]:
@@ -45,7 +49,7 @@ def portability_variants() -> dict[str, dict[str, str]]:
     for level in lower:
         variants[f"ATEN_CPU_CAPABILITY={level}"] = {"ATEN_CPU_CAPABILITY": level}
     variants["MKL_CBWR=COMPATIBLE"] = {"MKL_CBWR": "COMPATIBLE"}
-    variants["one thread"] = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    variants[ONE_THREAD] = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     variants["a second run"] = {}
     return variants
 
@@ -74,6 +78,7 @@ class Run:
     stdout: str
     stderr: str
     files: dict[str, bytes]
+    seconds: float  # wall time of the python process
 
 
 def run_as_script(page: docpages.Page, variant: str) -> Run:
@@ -82,6 +87,7 @@ def run_as_script(page: docpages.Page, variant: str) -> Run:
         workdir = Path(folder)
         name = f"{page.path.stem}.py"
         (workdir / name).write_text(script(blocks_run(page, variant)), encoding="utf-8")
+        started = time.monotonic()
         done = subprocess.run(
             [sys.executable, name],
             cwd=workdir,
@@ -91,8 +97,11 @@ def run_as_script(page: docpages.Page, variant: str) -> Run:
             timeout=SCRIPT_TIMEOUT,
             check=False,
         )
+        seconds = time.monotonic() - started
         files = docpages.files_under(workdir, skip=lambda path: path.name == name)
-    return Run(done.returncode, done.stdout, done.stderr, files)
+    if variant == ONE_THREAD:
+        ONE_THREAD_SECONDS[page.name] = seconds
+    return Run(done.returncode, done.stdout, done.stderr, files, seconds)
 
 
 def first_differing_block(blocks: list[docpages.Block], actual: str) -> docpages.Block:

@@ -16,7 +16,8 @@ The measure (one formula, used by the site and by the budget test, tests/test_re
 The core path is the intro and Parts 1-10 (BUDGETS); it must fit in CORE_MINUTES with a margin,
 since other counts of the same text differ a little (a different tokeniser, a table read faster).
 
-    python -m tools.reading_time      # each page's minutes, the core path's total
+    python -m tools.reading_time      # each page's minutes, the core path's total, then the
+                                      # pages after the hour (shown on the site, not counted)
 """
 
 from __future__ import annotations
@@ -274,11 +275,19 @@ def main() -> int:
         total += reading
         flag = "  over budget" if reading.minutes > BUDGETS[name] else ""
         print(
-            f"{name:32} {reading.minutes:5.1f} min  (budget {BUDGETS[name]:2})  "
+            f"{name:34} {reading.minutes:5.1f} min  (budget {BUDGETS[name]:2})  "
             f"{reading.words:5} words {reading.lines:4} lines{flag}"
         )
     hour = f"(hour {CORE_MINUTES}, margin {MARGIN_MINUTES})"
-    print(f"{'core path':32} {total.minutes:5.1f} min  {hour}")
+    print(f"{'core path':34} {total.minutes:5.1f} min  {hour}")
+    docs, options = _site_options(str(root / "mkdocs.yml"))
+    for path in sorted(docs.glob("*.md")):  # the pages after the hour ("Going further")
+        if path.name not in BUDGETS:
+            reading = measure_file(path, options)
+            print(
+                f"{path.name:34} {reading.minutes:5.1f} min  (not counted)  "
+                f"{reading.words:5} words {reading.lines:4} lines"
+            )
     return 0
 
 
