@@ -10,12 +10,11 @@ fonts, and no script, so math costs a reader's phone no time and never shifts th
 from __future__ import annotations
 
 import html
+import io
 import json
 import logging
-import math
 import re
 import shutil
-import struct
 import subprocess
 from pathlib import Path
 
@@ -78,50 +77,36 @@ def _vendor_sources() -> dict[str, Path]:
     return sources
 
 
-def _favicon_ico(size: int = 32, samples: int = 4) -> bytes:
-    """favicon.ico drawn from the same shapes as favicon.svg (for browsers that ask for it)."""
+def _favicon_ico(size: int = 32, supersample: int = 8) -> bytes:
+    """favicon.ico drawn from the same shapes as favicon.svg (for browsers that ask for it):
+    Pillow draws them at `supersample` times the size, scales down (antialiasing) and writes ICO."""
+    from PIL import Image, ImageDraw
+
+    big = size * supersample
+    unit = big / 32  # the SVG's grid is 32 x 32
     cx, cy, radius, rgb = FAVICON_DISK
     ring_radius, stroke = FAVICON_RING
-    scale = 32 / size
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
 
-    def on_hand(x, y):
-        for (x0, y0), (x1, y1) in FAVICON_HANDS:
-            dx, dy = x1 - x0, y1 - y0
-            t = max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)))
-            if math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= stroke / 2:
-                return True
-        return False
+    def box(r: float) -> list[float]:
+        return [(cx - r) * unit, (cy - r) * unit, (cx + r) * unit, (cy + r) * unit]
 
-    rows = []
-    for row in range(size):
-        pixels = b""
-        for col in range(size):
-            white = disk = 0
-            for sy in range(samples):
-                for sx in range(samples):
-                    x = (col + (sx + 0.5) / samples) * scale
-                    y = (row + (sy + 0.5) / samples) * scale
-                    d = math.hypot(x - cx, y - cy)
-                    if abs(d - ring_radius) <= stroke / 2 or on_hand(x, y):
-                        white += 1
-                    elif d <= radius:
-                        disk += 1
-            covered = white + disk
-            if not covered:
-                pixels += b"\0\0\0\0"
-                continue
-            r, g, b = (round((255 * white + c * disk) / covered) for c in rgb)
-            pixels += bytes((b, g, r, round(255 * covered / samples**2)))
-        rows.append(pixels)
-    xor = b"".join(reversed(rows))  # bottom-up, BGRA
-    mask = bytes(((size + 31) // 32) * 4 * size)  # alpha does the masking
-    bitmap = struct.pack("<IiiHHIIiiII", 40, size, 2 * size, 1, 32, 0, len(xor), 0, 0, 0, 0)
-    image = bitmap + xor + mask
-    return (
-        struct.pack("<HHH", 0, 1, 1)
-        + struct.pack("<BBBBHHII", size, size, 0, 0, 1, 32, len(image), 6 + 16)
-        + image
-    )
+    draw.ellipse(box(radius), fill=(*rgb, 255))
+    outer, inner = ring_radius + stroke / 2, ring_radius - stroke / 2
+    draw.ellipse(box(outer), fill=(255, 255, 255, 255))
+    draw.ellipse(box(inner), fill=(*rgb, 255))
+    width = round(stroke * unit)
+    for (x0, y0), (x1, y1) in FAVICON_HANDS:
+        ends = [(x0 * unit, y0 * unit), (x1 * unit, y1 * unit)]
+        draw.line(ends, fill=(255, 255, 255, 255), width=width)
+        for x, y in ends:  # round caps, as the SVG's stroke-linecap
+            r = width / 2
+            draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 255))
+    icon = io.BytesIO()
+    small = image.resize((size, size), Image.Resampling.LANCZOS)
+    small.save(icon, format="ICO", sizes=[(size, size)])
+    return icon.getvalue()
 
 
 def on_config(config):

@@ -60,8 +60,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = unquote(urlsplit(path).path)
         if path in self.extra:
             return str(self.extra[path])
-        if path == "/favicon.ico":  # browsers may ask the origin's root for it
-            path = self.base + "favicon.ico"
         if not path.startswith(self.base):
             return str(Path(self.directory) / ".not-in-the-site")
         return super().translate_path("/" + path[len(self.base) :])
