@@ -10,7 +10,7 @@ X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
 y = 2 * X + 1
 # --8<-- [end:data]
 
-# --8<-- [start:loop_from_scratch]
+# --8<-- [start:loop-from-scratch]
 W = torch.zeros(1, 1, requires_grad=True)
 b = torch.zeros(1, requires_grad=True)
 lr = 0.05
@@ -28,9 +28,9 @@ for step in range(200):
         print(f"step {step:3d}  loss {loss.item():.6f}")
 
 print(f"W = {W.item():.4f}, b = {b.item():.4f}")
-# --8<-- [end:loop_from_scratch]
+# --8<-- [end:loop-from-scratch]
 
-# --8<-- [start:loop_torch_nn]
+# --8<-- [start:loop-torch-nn]
 from torch import nn
 
 model = nn.Linear(1, 1)
@@ -49,4 +49,4 @@ for step in range(200):
         print(f"step {step:3d}  loss {loss.item():.6f}")
 
 print(f"W = {model.weight.item():.4f}, b = {model.bias.item():.4f}")
-# --8<-- [end:loop_torch_nn]
+# --8<-- [end:loop-torch-nn]

@@ -1,6 +1,6 @@
 """Part 1: tensors, their three creation patterns, and their shape, dtype and device."""
 
-# --8<-- [start:from_data]
+# --8<-- [start:from-data]
 import torch
 
 torch.manual_seed(0)  # seed the random numbers: every run draws the same ones
@@ -11,13 +11,13 @@ prices = torch.tensor([0.5, 1.25, 2.0])  # one float makes the whole tensor floa
 print(counts)
 print(counts.dtype)
 print(prices.dtype)
-# --8<-- [end:from_data]
+# --8<-- [end:from-data]
 
-# --8<-- [start:from_shape]
+# --8<-- [start:from-shape]
 print(torch.zeros(2, 3))
 print(torch.randn(2, 3))  # samples from the standard normal distribution
 print(torch.arange(6).reshape(2, 3))  # 0, 1, ..., 5 laid out row by row
-# --8<-- [end:from_shape]
+# --8<-- [end:from-shape]
 
 # --8<-- [start:like]
 template = torch.tensor([1, 2, 3])
@@ -42,7 +42,7 @@ t_on_device = t.to(device)
 print(t_on_device.device, (t_on_device * 2).device)  # results stay where their inputs are
 # --8<-- [end:move]
 
-# --8<-- [start:integers_cannot_learn]
+# --8<-- [start:integers-cannot-learn]
 try:
     torch.tensor([1, 2, 3], requires_grad=True)
 except RuntimeError as error:
@@ -53,15 +53,15 @@ try:
     weights -= 0.1 * torch.tensor([1.0, 1.0])  # an update step, done in place
 except RuntimeError as error:
     print("in-place update of int64:", error)
-# --8<-- [end:integers_cannot_learn]
+# --8<-- [end:integers-cannot-learn]
 
-# --8<-- [start:float_parameters]
+# --8<-- [start:float-parameters]
 print(torch.tensor([3.0, 4.0], requires_grad=True))  # float: gradients can be tracked
 
 token_ids = torch.tensor([2, 0])  # integers are right for labels, counts and indices
 table = torch.tensor([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
 print(table[token_ids])  # an integer tensor selects rows of a float table
-# --8<-- [end:float_parameters]
+# --8<-- [end:float-parameters]
 
 # --8<-- [start:exercise-1-check]
 from snippets.exercises import verdict

@@ -1,6 +1,6 @@
 """Part 2: requires_grad, the graph autograd records, grad_fn, leaves, and a picture of it."""
 
-# --8<-- [start:requires_grad]
+# --8<-- [start:requires-grad]
 import torch
 
 from snippets.autograd_graph import to_mermaid  # draws a backward graph, further down
@@ -9,7 +9,7 @@ features = torch.tensor([[1.0, 2.0], [3.0, 4.0]])  # data: we never change it, s
 weight = torch.tensor([[0.5], [-1.0]], requires_grad=True)  # a parameter: we will learn it
 bias = torch.zeros(1).requires_grad_()  # the same switch, flipped in place after creation
 print(features.requires_grad, weight.requires_grad, bias.requires_grad)
-# --8<-- [end:requires_grad]
+# --8<-- [end:requires-grad]
 
 # --8<-- [start:record]
 a = torch.tensor(2.0, requires_grad=True)
@@ -20,15 +20,15 @@ z = x * y  # z = x * (a + b)
 print(z, f"{z}")  # print shows the grad_fn; an f-string shows only the number
 # --8<-- [end:record]
 
-# --8<-- [start:grad_fn]
+# --8<-- [start:grad-fn]
 print(type(z.grad_fn).__name__)
 print([type(function).__name__ for function, _ in z.grad_fn.next_functions])  # one per input
 print(z.grad_fn.next_functions[0][0].variable is x)  # the first input: the leaf x
 print(z.grad_fn.next_functions[1][0] is y.grad_fn)  # the second: y's backward function
-# --8<-- [end:grad_fn]
+# --8<-- [end:grad-fn]
 
 
-# --8<-- [start:which_get_grad_fn]
+# --8<-- [start:which-get-grad-fn]
 def describe(label, t):
     name = type(t.grad_fn).__name__ if t.grad_fn is not None else None
     print(f"{label:17} requires_grad={t.requires_grad!s:5} grad_fn={name!s:11} is_leaf={t.is_leaf}")
@@ -43,19 +43,19 @@ describe("same, .detach()", (features @ weight).detach())
 describe("weight > 0", weight > 0)
 describe("weight.argmax()", weight.argmax())
 describe("weight.long()", weight.long())
-# --8<-- [end:which_get_grad_fn]
+# --8<-- [end:which-get-grad-fn]
 
-# --8<-- [start:detach_shares]
+# --8<-- [start:detach-shares]
 print(z.detach().data_ptr() == z.data_ptr())  # .detach() shares z's memory, outside the graph
-# --8<-- [end:detach_shares]
+# --8<-- [end:detach-shares]
 
-# --8<-- [start:non_leaf_parameter]
+# --8<-- [start:non-leaf-parameter]
 scaled = torch.full((3,), 0.5, requires_grad=True) * 0.01  # the product is recorded
 fixed = (torch.full((3,), 0.5) * 0.01).requires_grad_()  # scaled first, tracked last
 (scaled.sum() + fixed.sum()).backward()
 print(scaled.is_leaf, type(scaled.grad_fn).__name__)  # reading scaled.grad would warn: None
 print(fixed.is_leaf, fixed.grad)
-# --8<-- [end:non_leaf_parameter]
+# --8<-- [end:non-leaf-parameter]
 
 # --8<-- [start:draw]
 print(to_mermaid(z, params={"a": a, "b": b, "x": x}, name="z"))

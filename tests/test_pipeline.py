@@ -11,7 +11,9 @@ from pathlib import Path
 
 from tests import docpages
 
-SECTION_START = re.compile(r"#\s*--8<--\s*\[start:(?P<name>[-_0-9a-z]+)\]")
+SECTION_START = re.compile(r"#\s*--8<--\s*\[start:(?P<name>[^\]]*)\]")
+SECTION_MARKER = re.compile(r"#\s*--8<--\s*\[(?:start|end):(?P<name>[^\]]*)\]")
+SECTION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # one naming style: kebab-case
 PAGES = [docpages.load_page(path) for path in docpages.all_pages()]
 
 
@@ -36,6 +38,19 @@ def test_every_include_resolves():
             problems.append(f"{where}: {file} has no section '{section}'")
         elif section and f"[end:{section}]" not in source.read_text(encoding="utf-8"):
             problems.append(f"{where}: {file} section '{section}' is never closed")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_snippet_section_is_named_in_kebab_case():
+    """One naming style for sections (polars' and FastAPI's docs name theirs one way too)."""
+    problems = [
+        f"{module.relative_to(docpages.ROOT)}:{text[: match.start()].count(chr(10)) + 1}: "
+        f"section '{match['name']}' is not kebab-case (lower-case words joined by '-')"
+        for module in sorted((docpages.ROOT / "snippets").glob("*.py"))
+        for text in [module.read_text(encoding="utf-8")]
+        for match in SECTION_MARKER.finditer(text)
+        if not SECTION_NAME.fullmatch(match["name"])
+    ]
     assert not problems, "\n".join(problems)
 
 
