@@ -150,7 +150,7 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     assert re.search(
-        r"docs/index\.md:\d+ \(code from snippets/intro\.py:\d+ \(section 'loop_from_scratch'\)\)",
+        r"docs/index\.md:\d+ \(code from snippets/intro\.py:\d+ \(section 'loop-from-scratch'\)\)",
         report,
     )
     assert "+++ output of a real run" in report and "--- docs/index.md:" in report
