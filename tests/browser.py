@@ -416,13 +416,29 @@ def search(page, query: str, timeout_ms: int = 10000) -> list[str]:
     return links
 
 
+def search_stop_words() -> frozenset[str]:
+    """The words the site's search drops from the index and from queries ('across', 'should'):
+    lunr's stopWordFilter list, as the installed theme's search worker holds it."""
+    import material
+
+    workers = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
+    for script in sorted(workers.glob("search*.js")):
+        found = re.search(r"generateStopWordFilter\(\[([^\]]*)\]\)", script.read_text("utf-8"))
+        if found:
+            return frozenset(re.findall(r'"(\w+)"', found.group(1)))
+    raise LookupError(f"no stop-word list in the theme's search worker under {workers}")
+
+
 def distinctive_terms(search_index: dict) -> dict[str, str]:
-    """For each page, a word from its text that appears on as few other pages as possible."""
+    """For each page, a word from its text that appears on as few other pages as possible (and
+    that search does not drop as a stop word)."""
+    stop_words = search_stop_words()
     words_by_page: dict[str, list[str]] = {}
     for doc in search_index["docs"]:
         page = doc["location"].split("#")[0]
         text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
         words = [w.lower() for w in re.findall(r"[A-Za-z]{6,}", text)]
+        words = [w for w in words if w not in stop_words]
         words_by_page.setdefault(page, []).extend(words)
     frequency = Counter(w for words in words_by_page.values() for w in set(words))
     terms = {}
