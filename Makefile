@@ -29,8 +29,9 @@ endif
 TORCH_PIN := $(shell grep -m1 '^torch==' requirements.txt)
 
 # Python: torch first (from TORCH_INDEX, which only this one install consults; the CPU build's
-# own dependencies are pinned in requirements.txt), then every other package pinned there, then this project itself, editable, so `snippets` imports
-# from this checkout wherever Python starts (a notebook's kernel starts in docs/notebooks/).
+# own dependencies are pinned in requirements.txt), then every other package pinned there, then
+# this project itself, editable, so `snippets` imports from this checkout wherever Python starts
+# (a notebook's kernel starts in docs/notebooks/).
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' 2>/dev/null || { echo "Python 3.11-3.13 is needed:\
 	 none of python3, python3.11, python3.12, python3.13 is one (PYTHON=... names another)"; exit 1; }
