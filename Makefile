@@ -87,4 +87,4 @@ lint: $(VENV)/.installed
 # Lighthouse scores (mobile and desktop) and transferred bytes for every page; not part of `test`.
 # Lighthouse itself is pinned in tools/lighthouse/ and installed there by the script (npm ci).
 benchmark: setup
-	$(BIN)/python tools/benchmark_site.py
+	$(BIN)/python -m tools.benchmark_site

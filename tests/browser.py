@@ -22,22 +22,10 @@ from urllib.parse import unquote, urldefrag
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tools.serve_site import SiteServer, site_base_path, site_url_from_config
+from docsite.config import NODE_MODULES, ROOT
+from docsite.server import SiteServer
 
-__all__ = ["SiteServer", "site_base_path", "site_url_from_config"]  # re-exported for the tests
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_FAILING_IMPACTS = ("serious", "critical")
 # The rules whose outcome depends on colours: the only ones worth running again in the dark scheme.
 DARK_SCHEME_RULES = ["color-contrast", "link-in-text-block"]

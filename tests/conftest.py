@@ -56,16 +56,17 @@ def pytest_sessionfinish(session):
     test_pages.pytest_sessionfinish_hook(session.config)
     if session.config.getoption("--update-outputs"):
         # The notebooks are generated from the pages: regenerate them from the rewritten ones.
-        from tools import notebooks
+        from docsite import notebooks
 
         for path in notebooks.write_all():
-            print(f"\nupdated {path.relative_to(notebooks.docpages.ROOT)}")
+            print(f"\nupdated {path.relative_to(notebooks.config.ROOT)}")
 
 
 def pytest_terminal_summary(terminalreporter, config):
     import sys
 
-    from tests import docpages, test_pages
+    from docsite import pages as docpages
+    from tests import test_pages
 
     reader = sys.modules.get("tests.test_as_a_reader_runs_it")  # only when it ran
     if reader is not None and reader.ONE_THREAD_SECONDS:
@@ -116,9 +117,10 @@ def built_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def served_site(built_site):
     """The built site on 127.0.0.1 (a free port) under site_url's path, as on GitHub Pages."""
-    from tests.browser import serve, site_base_path, site_url_from_config
+    from docsite import config
+    from tests.browser import serve
 
-    with serve(built_site, site_base_path(site_url_from_config())) as server:
+    with serve(built_site, config.site().base_path) as server:
         yield server
 
 
@@ -129,8 +131,7 @@ def chromium():
     Not per session: Playwright's sync API keeps an asyncio loop running in this thread while it
     is open, and nbclient (tests/test_notebooks.py) cannot start its own loop beside it. Without a
     browser every test that needs one fails at once with what to install; the others run."""
-    from tests.browser import CHROMIUM_ARGS
-    from tools.find_browser import NoBrowser, session_browser
+    from tools.find_browser import CHROMIUM_ARGS, NoBrowser, session_browser
 
     found = session_browser()
     if isinstance(found, NoBrowser):

@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests import docpages
+from docsite import config, running
+from docsite import pages as docpages
 
 PAGES = [page for page in map(docpages.load_page, docpages.all_pages()) if page.blocks]
 SCRIPT_TIMEOUT = 900  # seconds for one page
@@ -91,14 +92,14 @@ def run_as_script(page: docpages.Page, variant: str) -> Run:
         done = subprocess.run(
             [sys.executable, name],
             cwd=workdir,
-            env=docpages.reader_env(env),
+            env=running.reader_env(env),
             capture_output=True,
             text=True,
             timeout=SCRIPT_TIMEOUT,
             check=False,
         )
         seconds = time.monotonic() - started
-        files = docpages.files_under(workdir, skip=lambda path: path.name == name)
+        files = running.files_under(workdir, skip=lambda path: path.name == name)
     if variant == ONE_THREAD:
         ONE_THREAD_SECONDS[page.name] = seconds
     return Run(done.returncode, done.stdout, done.stderr, files, seconds)
@@ -142,11 +143,11 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
             f"{where} prints something else, from {block.where()} on; where the difference "
             "is round-off noise, print what carries meaning instead:\n" + "".join(diff)
         )
-    committed = docpages.committed_files(page)
+    committed = running.committed_files(page)
     names = run.files.keys() | (committed.keys() if variant != CORE_ONLY else set())
     stale = sorted(n for n in names if run.files.get(n) != committed.get(n))
     if stale:
-        folder = (docpages.GENERATED / page.stem).relative_to(docpages.ROOT)
+        folder = (config.GENERATED / page.stem).relative_to(config.ROOT)
         return f"{where} writes other files than those under {folder}: {', '.join(stale)}"
     return None
 

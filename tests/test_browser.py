@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from docsite.server import site_pages
 from tests.browser import (
     PHONE,
     READ_TO_THE_END,
@@ -33,7 +34,6 @@ from tests.browser import (
     site_base_path,
     site_url_from_config,
 )
-from tools.serve_site import site_pages
 
 pytestmark = pytest.mark.browser
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from docsite.server import SiteServer
 from snippets.autograd_graph import to_mermaid
 from tests.browser import INIT_SCRIPT
-from tools.serve_site import SiteServer
 
 pytestmark = pytest.mark.browser
 

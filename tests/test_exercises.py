@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import docpages
+from docsite import config, running
+from docsite import pages as docpages
 
 PARTS = [
     page
@@ -35,7 +36,7 @@ TIMEOUT = 900
 
 
 def module_of(page: docpages.Page) -> Path:
-    return docpages.ROOT / "snippets" / (page.path.stem.replace("-", "_") + ".py")
+    return config.ROOT / config.module_path(page.name)
 
 
 def exercise_sections(page: docpages.Page) -> dict[int, dict[str, str]]:
@@ -107,7 +108,7 @@ def test_each_self_check_rejects_its_wrong_answer(page):
         run = subprocess.run(
             [sys.executable, "page.py"],
             cwd=folder,
-            env=docpages.reader_env(),
+            env=running.reader_env(),
             capture_output=True,
             text=True,
             timeout=TIMEOUT,

@@ -8,10 +8,11 @@ that each matches PyTorch's own function (`scaled_dot_product_attention`, `F.cro
 
 from __future__ import annotations
 
-from tests import docpages
+from docsite import config
+from docsite import pages as docpages
 from tests.test_pipeline import _copy_project, _pytest, _replace_once
 
-TINY_GPT = docpages.DOCS / "further01-tiny-gpt.md"
+TINY_GPT = config.DOCS / "further01-tiny-gpt.md"
 TINY_GPT_MODULE = "snippets/further01_tiny_gpt.py"
 FIRST_UNTESTED_SECTION = "\n## The text and its vocabulary\n"  # the page is cut here: fast
 

@@ -17,10 +17,11 @@ import time
 
 import psutil
 
-from tests import docpages
+from docsite import config, running
+from docsite import pages as docpages
 from tests.test_pipeline import _copy_project, _pytest, _replace_once
 
-PAGE = docpages.DOCS / "further03-more-processes.md"
+PAGE = config.DOCS / "further03-more-processes.md"
 WORKER = "snippets/ddp_worker.py"
 MARKER = "MORE_PROCESSES_TEST_RUN"  # set for the launched script; torchrun's processes inherit it
 SECONDS_AFTER_FAILURE = 20  # from the injected error to the launch block's exception
@@ -61,7 +62,7 @@ def test_a_failing_rank_stops_the_run_quickly_and_leaves_no_process(tmp_path):
     launch = _block(docpages.load_page(PAGE), "launch")
     scratch = tmp_path / "project"
     shutil.copytree(
-        docpages.ROOT / "snippets",
+        config.ROOT / "snippets",
         scratch / "snippets",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
@@ -77,7 +78,7 @@ def test_a_failing_rank_stops_the_run_quickly_and_leaves_no_process(tmp_path):
         "            raise RuntimeError('injected failure in rank 1')\n",
     )
     (tmp_path / "launch.py").write_text(launch.code, encoding="utf-8")
-    env = docpages.reader_env({MARKER: str(tmp_path), "FAILED_AT": str(failed_at)})
+    env = running.reader_env({MARKER: str(tmp_path), "FAILED_AT": str(failed_at)})
     env["PYTHONPATH"] = os.pathsep.join([str(scratch), env["PYTHONPATH"]])  # the copy first
 
     run = subprocess.run(

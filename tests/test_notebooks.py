@@ -27,8 +27,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from traitlets import default
 
-from tests import docpages
-from tools import notebooks
+from docsite import config, notebooks, running
+from docsite import pages as docpages
 
 PAGES = notebooks.notebook_pages()
 IDS = [page.name for page in PAGES]
@@ -52,7 +52,7 @@ def test_notebook_is_current(page: docpages.Page, request):
     if _update_mode(request):
         pytest.skip("--update-outputs regenerates the notebooks at the end of the session")
     path = notebooks.notebook_path(page)
-    rel = path.relative_to(docpages.ROOT)
+    rel = path.relative_to(config.ROOT)
     assert path.is_file(), f"{rel} is missing for {page.relpath}; run `make update-outputs`"
     if path.read_text(encoding="utf-8") != notebooks.render(page):
         pytest.fail(
@@ -67,7 +67,7 @@ def test_every_notebook_has_its_page(request):
         pytest.skip("--update-outputs regenerates the notebooks at the end of the session")
     wanted = {notebooks.notebook_path(page) for page in PAGES}
     orphans = [
-        str(path.relative_to(docpages.ROOT))
+        str(path.relative_to(config.ROOT))
         for path in sorted(notebooks.NOTEBOOKS.rglob("*.ipynb"))
         if path not in wanted
     ]
@@ -75,7 +75,7 @@ def test_every_notebook_has_its_page(request):
 
 
 def test_the_intro_and_every_part_have_a_notebook():
-    parts = sorted(p.name for p in docpages.DOCS.glob("part*.md"))
+    parts = sorted(p.name for p in config.DOCS.glob("part*.md"))
     assert parts, "no part pages found"
     assert {page.name for page in PAGES} >= {"index.md", *parts}, (
         "a page without a ```python block gets no notebook"
@@ -144,8 +144,8 @@ See [Tensors](part01-tensors.md#x), [below](#y) and $x$.
 def test_material_markdown_becomes_jupyter_markdown():
     lines = EXAMPLE_PAGE.splitlines()
     origins = [docpages.Origin(number) for number in range(1, len(lines) + 1)]
-    page = docpages.Page(docpages.DOCS / "part99-example.md", lines, lines, origins)
-    page.blocks = docpages._blocks(page)
+    page = docpages.Page(config.DOCS / "part99-example.md", lines, lines, origins)
+    page.blocks = docpages.blocks_of(page)
     site = notebooks.site().site_url.rstrip("/")
     nb = notebooks.build(page)
     assert nb.cells[0].source.startswith("# Title\n")
@@ -186,13 +186,13 @@ def check(answer): ...
 def test_an_exercise_gets_an_empty_answer_cell_and_its_solution_collapsed():
     lines = EXERCISE_PAGE.splitlines()
     sections = {6: "exercise-1-check", 12: "exercise-1-solution"}  # page line -> snippet section
-    module = docpages.ROOT / "snippets" / "part99_example.py"
+    module = config.ROOT / "snippets" / "part99_example.py"
     origins = [
         docpages.Origin(n, module, 1, sections[n]) if n in sections else docpages.Origin(n)
         for n in range(1, len(lines) + 1)
     ]
-    page = docpages.Page(docpages.DOCS / "part99-example.md", lines, lines, origins)
-    page.blocks = docpages._blocks(page)
+    page = docpages.Page(config.DOCS / "part99-example.md", lines, lines, origins)
+    page.blocks = docpages.blocks_of(page)
     nb = notebooks.build(page)
     code = [cell for cell in nb.cells if cell.cell_type == "code"][1:]
     assert [cell.source for cell in code] == ["def check(answer): ...", "", 'print("correct")']
@@ -210,7 +210,7 @@ def _stdout(cell) -> str:
 
 def _kernel_env(device: str) -> dict[str, str]:
     # `snippets` imports from this checkout, so the set-up cell's install branch never runs.
-    env = docpages.reader_env()
+    env = running.reader_env()
     env["PIP_NO_INDEX"] = "1"  # and could not reach a package index if it did
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's note about frozen modules
     if device == "cpu":
@@ -281,7 +281,7 @@ def executed(device, request) -> dict[str, object]:
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, executed, device):
-    rel = notebooks.notebook_path(page).relative_to(docpages.ROOT)
+    rel = notebooks.notebook_path(page).relative_to(config.ROOT)
     result = executed[page.name]
     if isinstance(result, FileNotFoundError):
         pytest.fail(f"{rel} is missing; run `make update-outputs`", pytrace=False)
@@ -295,7 +295,7 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
     assert Path(executable).resolve() == Path(sys.executable).resolve(), (
         f"the kernel ran {executable}, not this environment's Python ({sys.executable})"
     )
-    assert Path(snippets_file).resolve().is_relative_to(docpages.ROOT), snippets_file
+    assert Path(snippets_file).resolve().is_relative_to(config.ROOT), snippets_file
     assert not setup.outputs, f"{rel}: the set-up cell printed {setup.outputs}"
 
     if len(cells) != len(page.blocks):
@@ -376,7 +376,7 @@ def test_site_links_the_page_to_its_notebook(page: docpages.Page, built_site: Pa
     assert colab is not None, f"{page.relpath}: no 'Open in Colab' link in the built page"
     site = notebooks.site()
     owner_repo = site.repo_url.removeprefix("https://github.com/")
-    in_repo = notebooks.notebook_path(page).relative_to(docpages.ROOT).as_posix()
+    in_repo = notebooks.notebook_path(page).relative_to(config.ROOT).as_posix()
     assert colab["href"] == (
         f"https://colab.research.google.com/github/{owner_repo}/blob/{site.branch}/{in_repo}"
     )

@@ -1,6 +1,6 @@
 """Every code block of every page runs, and prints exactly what the page shows.
 
-Each page runs in a brand-new Python process (tests/page_worker.py), with nothing set up first.
+Each page runs in a brand-new Python process (docsite/page_worker.py), with nothing set up first.
 
 Adding an example needs no code here: a snippet section, an include line on a page, and
 `make update-outputs` to write its output from a real run.
@@ -16,17 +16,18 @@ import shutil
 import pytest
 import torch
 
-from tests import docpages
+from docsite import config, running, update
+from docsite import pages as docpages
 
 PAGES = {path: docpages.load_page(path) for path in docpages.all_pages()}
 BLOCKS = [block for page in PAGES.values() for block in page.blocks]
-_runs: dict[tuple[str, str], docpages.PageRun] = {}
+_runs: dict[tuple[str, str], running.PageRun] = {}
 
 
-def page_run(page: docpages.Page, device: str) -> docpages.PageRun:
+def page_run(page: docpages.Page, device: str) -> running.PageRun:
     key = (page.name, device)
     if key not in _runs:
-        _runs[key] = docpages.PageRun(page, device)
+        _runs[key] = running.PageRun(page, device)
     return _runs[key]
 
 
@@ -53,7 +54,7 @@ def test_block(block: docpages.Block, device: str, request):
     if device != "cpu":
         if result.random_so_far:
             return  # CUDA draws different random numbers than the CPU: running is the check
-        expected, actual = docpages.normalise_device(expected), docpages.normalise_device(actual)
+        expected, actual = running.normalise_device(expected), running.normalise_device(actual)
     if actual and block.expected is None:
         pytest.fail(
             f"{block.where()} prints output that the page does not show; "
@@ -79,14 +80,14 @@ def test_every_python_block_is_executed(page: docpages.Page):
 def test_generated_files_are_current(page: docpages.Page, request):
     """Files a page's code writes (plots) are committed under docs/generated/<page>/, unchanged."""
     written = page_run(page, "cpu").written_files()
-    folder = docpages.GENERATED / page.stem
+    folder = config.GENERATED / page.stem
     if request.config.getoption("--update-outputs"):
         shutil.rmtree(folder, ignore_errors=True)
         for name, content in written.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(content)
         return
-    committed = docpages.committed_files(page)
+    committed = running.committed_files(page)
     stale = sorted(
         name
         for name in written.keys() | committed.keys()
@@ -94,7 +95,7 @@ def test_generated_files_are_current(page: docpages.Page, request):
     )
     assert not stale, (
         f"{page.relpath}: generated files differ from a real run ({', '.join(stale)} under "
-        f"{folder.relative_to(docpages.ROOT)}); run `make update-outputs`"
+        f"{folder.relative_to(config.ROOT)}); run `make update-outputs`"
     )
 
 
@@ -105,7 +106,7 @@ def test_outputs_record_the_torch_that_verified_them(request):
         "device": "cpu",
         "python": platform.python_version(),
     }
-    path = docpages.DOCS / "verified-with.json"
+    path = config.DOCS / "verified-with.json"
     if request.config.getoption("--update-outputs"):
         path.write_text(json.dumps(current, indent=2) + "\n", encoding="utf-8")
         return
@@ -132,7 +133,7 @@ def pytest_sessionfinish_hook(config) -> None:  # called from conftest
         if on_disk.splitlines() != page.lines:
             print(f"\nnot updated: {page.relpath} changed while the tests ran; run again")
             continue
-        text = docpages.rewrite_outputs(page, [r.output for r in run.results])
+        text = update.rewrite_outputs(page, [r.output for r in run.results])
         if text != on_disk:
             page.path.write_text(text, encoding="utf-8")
             print(f"\nupdated {page.relpath}")

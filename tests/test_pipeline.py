@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests import docpages
+from docsite import config, running
+from docsite import pages as docpages
 
 SECTION_START = re.compile(r"#\s*--8<--\s*\[start:(?P<name>[^\]]*)\]")
 SECTION_MARKER = re.compile(r"#\s*--8<--\s*\[(?:start|end):(?P<name>[^\]]*)\]")
@@ -30,8 +31,8 @@ def _includes() -> list[tuple[Path, int, str, str | None]]:
 def test_every_include_resolves():
     problems = []
     for page, number, file, section in _includes():
-        source = docpages.ROOT / file
-        where = f"{page.relative_to(docpages.ROOT)}:{number}"
+        source = config.ROOT / file
+        where = f"{page.relative_to(config.ROOT)}:{number}"
         if not source.is_file():
             problems.append(f"{where}: no file {file}")
         elif section and f"[start:{section}]" not in source.read_text(encoding="utf-8"):
@@ -44,9 +45,9 @@ def test_every_include_resolves():
 def test_every_snippet_section_is_named_in_kebab_case():
     """One naming style for sections (polars' and FastAPI's docs name theirs one way too)."""
     problems = [
-        f"{module.relative_to(docpages.ROOT)}:{text[: match.start()].count(chr(10)) + 1}: "
+        f"{module.relative_to(config.ROOT)}:{text[: match.start()].count(chr(10)) + 1}: "
         f"section '{match['name']}' is not kebab-case (lower-case words joined by '-')"
-        for module in sorted((docpages.ROOT / "snippets").glob("*.py"))
+        for module in sorted((config.ROOT / "snippets").glob("*.py"))
         for text in [module.read_text(encoding="utf-8")]
         for match in SECTION_MARKER.finditer(text)
         if not SECTION_NAME.fullmatch(match["name"])
@@ -57,8 +58,8 @@ def test_every_snippet_section_is_named_in_kebab_case():
 def test_every_snippet_section_is_shown_on_a_page():
     used = {(file, section) for _, _, file, section in _includes()}
     unused = []
-    for module in sorted((docpages.ROOT / "snippets").glob("*.py")):
-        file = module.relative_to(docpages.ROOT).as_posix()
+    for module in sorted((config.ROOT / "snippets").glob("*.py")):
+        file = module.relative_to(config.ROOT).as_posix()
         for match in SECTION_START.finditer(module.read_text(encoding="utf-8")):
             exercise = docpages.EXERCISE_SECTION.match(match["name"])
             if exercise and exercise["part"] == "wrong":
@@ -71,30 +72,37 @@ def test_every_snippet_section_is_shown_on_a_page():
 def test_a_page_includes_its_own_snippet_module():
     """FastAPI's docs_src convention: docs/part03-math.md shows snippets/part03_math.py. A page
     may also show a shared helper it imports (snippets/data.py), but never another page's code."""
-    page_modules = {"snippets/intro.py"} | {
-        f"snippets/{p.stem.replace('-', '_')}.py" for p in docpages.all_pages() if p.stem != "index"
-    }
+    def name(path):
+        return path.relative_to(config.DOCS).as_posix()
+
+    page_modules = {config.module_path(name(p)) for p in docpages.all_pages()}
     problems = []
     for page, number, file, _ in _includes():
-        stem = page.relative_to(docpages.DOCS).with_suffix("").as_posix()
-        own = "snippets/" + ("intro" if stem == "index" else stem.replace("-", "_")) + ".py"
+        own = config.module_path(name(page))
         if file in page_modules and file != own:
-            problems.append(
-                f"{page.relative_to(docpages.ROOT)}:{number} includes {file}, not {own}"
-            )
-        if not (docpages.ROOT / own).is_file():
-            problems.append(f"{page.relative_to(docpages.ROOT)}: its module {own} does not exist")
+            problems.append(f"{page.relative_to(config.ROOT)}:{number} includes {file}, not {own}")
+        if not (config.ROOT / own).is_file():
+            problems.append(f"{page.relative_to(config.ROOT)}: its module {own} does not exist")
     assert not problems, "\n".join(problems)
 
 
 # --- the pipeline fails loudly, on a scratch copy of the project --------------------------------
 
-PROJECT_PARTS = ["mkdocs.yml", "pyproject.toml", "docs", "snippets", "tests", "tools", "overrides"]
+PROJECT_PARTS = [
+    "mkdocs.yml",
+    "pyproject.toml",
+    "docs",
+    "snippets",
+    "docsite",
+    "tests",
+    "tools",
+    "overrides",
+]
 
 
 def _copy_project(tmp_path: Path) -> Path:
     for part in PROJECT_PARTS:
-        source = docpages.ROOT / part
+        source = config.ROOT / part
         if source.is_dir():
             shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -277,13 +285,13 @@ def test_cuda_printouts_are_normalised_to_the_cpu_ones():
         "cuda:0\ndevice(type='cuda', index=0)"
     )
     cpu = "tensor([1., 2.], grad_fn=<MulBackward0>)\ncpu\ndevice(type='cpu')"
-    assert docpages.normalise_device(cuda) == cpu
+    assert running.normalise_device(cuda) == cpu
 
 
 def test_blocks_after_the_first_random_draw_are_marked_random():
     """On CUDA, outputs after a random draw are not compared: CUDA draws other numbers."""
     page = next(p for p in PAGES if p.name == "part01-tensors.md")
-    results = docpages.PageRun(page).run_all()
+    results = running.PageRun(page).run_all()
     flags = [r.random_so_far for r in results]
     # Seeding alone is not a draw: the first block, which only seeds, is still compared on CUDA.
     first_random = next(i for i, b in enumerate(page.blocks) if "torch.randn" in b.code)

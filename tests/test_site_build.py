@@ -10,8 +10,7 @@ import sys
 
 from mkdocs.config import load_config
 
-from tests import docpages
-from tools import reading_time
+from docsite import config, reading_time
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
 FETCHING_TAG = re.compile(
@@ -37,7 +36,7 @@ def test_no_page_loads_anything_from_another_host(built_site):
 
 
 def test_applying_the_palette_does_not_restyle_every_element(built_site):
-    # tools/palette_restyle.py: the theme's `[data-md-color-switching] *` rule is gone.
+    # docsite/hooks/palette_restyle.py: the theme's `[data-md-color-switching] *` rule is gone.
     sheets = sorted((built_site / "assets" / "stylesheets").glob("palette.*.css"))
     assert sheets
     for sheet in sheets:
@@ -47,7 +46,7 @@ def test_applying_the_palette_does_not_restyle_every_element(built_site):
 def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
     from types import SimpleNamespace
 
-    from tools import palette_restyle
+    from docsite.hooks import palette_restyle
 
     sheets = tmp_path / "assets" / "stylesheets"
     sheets.mkdir(parents=True)
@@ -58,7 +57,7 @@ def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
 
 
 def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_site):
-    readings = reading_time.core_readings(docpages.ROOT / "mkdocs.yml")
+    readings = reading_time.core_readings(config.ROOT / "mkdocs.yml")
     intro = (built_site / "index.html").read_text(encoding="utf-8")
     problems = []
     for name, reading in readings.items():
@@ -79,14 +78,14 @@ def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_s
 
 
 def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagrams(built_site):
-    overrides = [p for p in (docpages.ROOT / "overrides").rglob("*") if p.is_file()]
+    overrides = [p for p in (config.ROOT / "overrides").rglob("*") if p.is_file()]
     injecting = [
         p
         for p in overrides
         if re.search(r"mermaid-loader|mermaid(\.min)?\.js", p.read_text(encoding="utf-8"))
     ]
     assert not injecting, f"a template override adds mermaid: {injecting}"
-    assert "mermaid2" in load_config(str(docpages.ROOT / "mkdocs.yml")).plugins
+    assert "mermaid2" in load_config(str(config.ROOT / "mkdocs.yml")).plugins
     loader = re.compile(r'<script src="(?:\.\./)+javascripts/mermaid-loader\.js"></script>')
     problems, with_diagrams = [], 0
     for html in sorted(built_site.rglob("*.html")):
@@ -101,14 +100,14 @@ def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagram
 
 
 def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
-    for part in ["mkdocs.yml", "docs", "snippets", "tools", "overrides"]:
-        source = docpages.ROOT / part
+    for part in ["mkdocs.yml", "docs", "snippets", "docsite", "tools", "overrides"]:
+        source = config.ROOT / part
         copy = shutil.copytree if source.is_dir() else shutil.copy2
         copy(source, tmp_path / part)
-    config = tmp_path / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
+    yml = tmp_path / "mkdocs.yml"
+    text = yml.read_text(encoding="utf-8")
     assert text.count("javascript: javascripts/mermaid-loader.js") == 1
-    config.write_text(text.replace("mermaid-loader.js", "missing.js"), encoding="utf-8")
+    yml.write_text(text.replace("mermaid-loader.js", "missing.js"), encoding="utf-8")
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
         cwd=tmp_path,

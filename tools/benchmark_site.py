@@ -7,9 +7,9 @@ settings (a mid-range phone on a slow 4G network, simulated) and once with its d
 Prints a Markdown table: each page's four category scores, its Core Web Vitals and the bytes it
 transferred. The goal: performance >= 95 on desktop and >= 90 on mobile, on every page.
 
-    .venv/bin/python tools/benchmark_site.py                     # every page, both form factors
-    .venv/bin/python tools/benchmark_site.py --pages part03-math/ --form-factor mobile
-    .venv/bin/python tools/benchmark_site.py --json results.json
+    .venv/bin/python -m tools.benchmark_site                     # every page, both form factors
+    .venv/bin/python -m tools.benchmark_site --pages part03-math/ --form-factor mobile
+    .venv/bin/python -m tools.benchmark_site --json results.json
 
 Scores move by a few points from run to run (and more on a busy machine); `--runs 3` keeps each
 page's median run, and the table shows the lowest and highest score beside it. Needs Node.js 20
@@ -28,23 +28,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools.find_browser import NoBrowser, session_browser  # noqa: E402
-from tools.serve_site import (  # noqa: E402
-    SiteServer,
-    site_base_path,
-    site_pages,
-    site_url_from_config,
-)
+from docsite import config
+from docsite.config import ROOT
+from docsite.server import SiteServer, site_pages
+from tools.find_browser import CHROMIUM_ARGS, NoBrowser, session_browser
 
 LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
 LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = (
-    "--headless --no-sandbox --disable-gpu --disable-quic --disable-background-networking "
-    "--disable-component-update --disable-sync --disable-dev-shm-usage"
-)
+CHROME_FLAGS = " ".join(CHROMIUM_ARGS)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOALS = {"desktop": 95, "mobile": 90}
 METRICS = {
@@ -166,7 +157,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="benchmark-") as tmp:
         site = build_site(Path(tmp) / "site")
         pages = args.pages if args.pages is not None else [*site_pages(site), "404.html"]
-        base = site_base_path(site_url_from_config())
+        base = config.site().base_path
         with SiteServer(site, base, gzip=True) as server:
             for page in pages:
                 for ff in form_factors:

@@ -27,6 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 OVERRIDE = "DOCS_BROWSER"
+# How every headless Chromium here is started (the browser tests and the Lighthouse benchmark):
+# no sandbox (containers), no GPU, and no traffic of its own (updates, sync, QUIC probes).
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
 
 # Executables on PATH, then fixed locations (macOS keeps applications outside PATH).
 SYSTEM_NAMES = ("chromium", "google-chrome", "google-chrome-stable")

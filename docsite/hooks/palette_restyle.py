@@ -34,6 +34,6 @@ def on_post_build(config) -> None:
     if not removed:
         log.warning(
             "Material's palette stylesheet no longer has the [data-md-color-switching] rule "
-            "tools/palette_restyle.py removes: check whether the theme still restyles every page "
-            "twice while it loads, then update or drop this hook."
+            "docsite/hooks/palette_restyle.py removes: check whether the theme still restyles "
+            "every page twice while it loads, then update or drop this hook."
         )

@@ -1,6 +1,6 @@
 """Run one page's blocks in this brand-new Python process, as a reader would, block by block.
 
-Started by `tests/docpages.py` (`PageRun`) as ``python tests/page_worker.py SPEC RESULT`` in a
+Started by `docsite/running.py` (`PageRun`) as ``python docsite/page_worker.py SPEC RESULT`` in a
 scratch working directory. SPEC is a JSON file: ``{"device": "cpu", "blocks": [{"code": ...,
 "filename": ..., "first_line": ...}, ...]}``; RESULT receives one JSON object per block:
 ``output`` (what it printed), ``error`` (a traceback, or None), ``random_so_far`` (a random

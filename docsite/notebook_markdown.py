@@ -17,7 +17,8 @@ from typing import Protocol
 
 from nbformat import v4
 
-from tests import docpages
+from docsite import config
+from docsite import pages as docpages
 
 MARKER = re.compile(r"^\s*<!--\s*pytest[-.\w:()]*\s*-->\s*$")
 TITLE = r"\"(?P<title>(?:[^\"\\]|\\.)*)\""  # "a title", with \" inside it
@@ -135,7 +136,7 @@ class Prose:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.name), path))
         if target.endswith(".md"):
             return self.site.page_url(target) + fragment
-        source = docpages.DOCS / target
+        source = config.DOCS / target
         mime = IMAGE_TYPES.get(source.suffix.lower())
         if image and mime and source.is_file():
             return "attachment:" + cell.attach(source, mime)

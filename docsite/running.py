@@ -1,0 +1,164 @@
+"""Run a page's blocks as a reader would: in order, in a new Python process, in a scratch folder.
+
+`PageRun` runs them one by one in the page worker (docsite/page_worker.py), so each block's
+output, error and use of random numbers is known; the tests compare those with the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docsite.config import GENERATED, ROOT
+from docsite.pages import Block, Page
+
+WORKER = Path(__file__).with_name("page_worker.py")  # run as a script, not imported
+PAGE_TIMEOUT = 900  # seconds for one page; the slowest takes well under a minute
+
+
+@dataclass
+class Result:
+    output: str = ""
+    error: str | None = None  # formatted traceback
+    random_so_far: bool = False  # a random generator was used by this block or an earlier one
+    unseeded_draw: bool = False  # it drew random numbers while the page had not seeded torch
+    missing_name: str | None = None  # it read a name that no block before it defined
+
+
+class PageRun:
+    """Runs one page's blocks in order in a brand-new Python process (`docsite/page_worker.py`),
+    in a scratch working directory, exactly as a reader who copies them into a new interpreter.
+    The files the page writes there are read back and the directory removed.
+
+    Nothing is configured first: the page itself must seed, import and set up what it uses.
+    The process's environment is this one's, with `snippets` importable from this checkout.
+    """
+
+    def __init__(self, page: Page, device: str = "cpu"):
+        self.page = page
+        self.device = device
+        self.results: list[Result] = []
+        self.files: dict[str, bytes] = {}
+
+    def result(self, index: int) -> Result:
+        self.run_all()
+        return self.results[index]
+
+    def run_all(self) -> list[Result]:
+        if not self.results and self.page.blocks:
+            self.results = self._run()
+        return self.results
+
+    def failed_before(self, index: int) -> Block | None:
+        for block, result in zip(self.page.blocks[:index], self.results, strict=False):
+            if result.error is not None:
+                return block
+        return None
+
+    def problem(self, block: Block) -> str | None:
+        """Why the block failed, naming the page, its line and what it relied on; None if it ran."""
+        result = self.result(block.index)
+        if result.unseeded_draw:
+            return (
+                f"{block.where()} draws random numbers before the page seeds them: call "
+                "torch.manual_seed(...) in this block or one above it, where the reader sees it "
+                "(a new interpreter's generator starts from torch's fixed default seed, so the "
+                "numbers would only match by accident)"
+            )
+        if result.error is None:
+            return None
+        earlier = self.failed_before(block.index)
+        if earlier is not None:
+            return f"{block.where()} not run: an earlier block ({earlier.where()}) failed"
+        if result.missing_name is not None:
+            return (
+                f"{block.where()} reads `{result.missing_name}`, which no block above it on "
+                "the page creates (each page runs on its own, in a new Python process):\n"
+                + result.error
+            )
+        return f"{block.where()} raised on {self.device}:\n{result.error}"
+
+    def written_files(self) -> dict[str, bytes]:
+        self.run_all()
+        return self.files
+
+    def _run(self) -> list[Result]:
+        with tempfile.TemporaryDirectory(prefix=f"page-{self.page.path.stem}-") as folder:
+            return self._run_in(Path(folder))
+
+    def _run_in(self, workdir: Path) -> list[Result]:
+        spec = workdir / ".page-spec.json"
+        out = workdir / ".page-result.json"
+        blocks = []
+        for block in self.page.blocks:
+            filename, first_line = _code_location(block)
+            blocks.append({"code": block.code, "filename": filename, "first_line": first_line})
+        spec.write_text(json.dumps({"device": self.device, "blocks": blocks}), encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, str(WORKER), str(spec), str(out)],
+            cwd=workdir,
+            env=reader_env(),
+            capture_output=True,
+            text=True,
+            timeout=PAGE_TIMEOUT,
+            check=False,
+        )
+        spec.unlink()
+        if run.returncode != 0 or not out.is_file():
+            error = (
+                f"the page's Python process exited with status {run.returncode}:\n"
+                f"{run.stderr[-4000:]}"
+            )
+            return [Result(error=error) for _ in self.page.blocks]
+        results = [Result(**item) for item in json.loads(out.read_text(encoding="utf-8"))]
+        out.unlink()
+        self.files = files_under(workdir)
+        return results
+
+
+def files_under(folder: Path, skip=lambda path: False) -> dict[str, bytes]:
+    """Every file under `folder` (none if it does not exist), keyed by its path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not skip(p)
+    }
+
+
+def committed_files(page: Page) -> dict[str, bytes]:
+    """The files a page's code writes, as committed under docs/generated/<page>/."""
+    return files_under(GENERATED / page.stem)
+
+
+def reader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment, with this checkout's `snippets` importable (as `make setup` installs
+    it), and `extra` on top. No variable that changes what torch computes is added."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env.update(extra or {})
+    return env
+
+
+def _code_location(block: Block) -> tuple[str, int]:
+    """File and first line to compile a block with, so a traceback points at the snippet file's
+    own line numbers when the block comes from one section."""
+    sources = {(o.source, o.section) for o in block.origins}
+    if len(sources) == 1 and block.origins[0].source is not None:
+        return str(block.origins[0].source), block.origins[0].source_line
+    return str(block.page.path), block.fence_line + 1
+
+
+DEVICE_SUFFIX = re.compile(r", device='cuda(:\d+)?'")
+
+
+def normalise_device(text: str) -> str:
+    """Make a CUDA run's printout comparable with the CPU one."""
+    text = DEVICE_SUFFIX.sub("", text)
+    text = re.sub(r"device\(type='cuda', index=\d+\)", "device(type='cpu')", text)
+    return re.sub(r"\bcuda(:\d+)?\b", "cpu", text)
