@@ -5,7 +5,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve test doctest update-outputs build lint benchmark browser
+.PHONY: setup serve test check-pages update-outputs build lint benchmark browser
 
 setup: $(VENV)/.installed node_modules/.installed browser
 
@@ -66,12 +66,14 @@ browser: $(VENV)/.installed
 serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/mkdocs serve
 
+# Every core (pytest-xdist): tests that share a page run or a browser stay in one worker
+# (`xdist_group`, tests/conftest.py); the summary ends with each test module's time.
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
-# Only the page blocks (fast loop while writing a page).
-doctest: $(VENV)/.installed
-	$(BIN)/pytest tests/test_pages.py
+# Only the page blocks, each compared with the page (fast loop while writing a page).
+check-pages: $(VENV)/.installed
+	$(BIN)/pytest tests/test_pages.py -n auto --dist loadgroup
 
 # Rewrite every output block, generated plot and docs/verified-with.json from a real run,
 # then every notebook under docs/notebooks/ from the rewritten pages (tests/conftest.py).
@@ -79,7 +81,7 @@ update-outputs: $(VENV)/.installed
 	$(BIN)/pytest tests/test_pages.py --update-outputs -q
 
 build: $(VENV)/.installed node_modules/.installed
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m mkdocs build --strict
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -162,3 +162,21 @@ def normalise_device(text: str) -> str:
     text = DEVICE_SUFFIX.sub("", text)
     text = re.sub(r"device\(type='cuda', index=\d+\)", "device(type='cpu')", text)
     return re.sub(r"\bcuda(:\d+)?\b", "cpu", text)
+
+
+class PageRuns:
+    """One `PageRun` per page and device for a whole test session, so each page runs once however
+    many tests read its results (and `make update-outputs` writes what those runs printed)."""
+
+    def __init__(self) -> None:
+        self._runs: dict[tuple[str, str], PageRun] = {}
+
+    def get(self, page: Page, device: str = "cpu") -> PageRun:
+        key = (page.name, device)
+        if key not in self._runs:
+            self._runs[key] = PageRun(page, device)
+        return self._runs[key]
+
+    def started(self, device: str = "cpu") -> list[PageRun]:
+        """The runs of `device` that have run, in the order they were asked for."""
+        return [run for (_, d), run in self._runs.items() if d == device and run.results]

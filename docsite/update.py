@@ -6,7 +6,15 @@ Called once, at the end of a test session that ran the pages (tests/conftest.py)
 
 from __future__ import annotations
 
+import json
+import platform
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from docsite import config, notebooks
 from docsite.pages import OUTPUT_FENCE, OUTPUT_MARKER, Page, closing_fence
+from docsite.running import PageRun
 
 
 def rewrite_outputs(page: Page, outputs: list[str]) -> str:
@@ -33,3 +41,60 @@ def rewrite_outputs(page: Page, outputs: list[str]) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         lines[start:end] = replacement
     return "\n".join(lines) + "\n"
+
+
+def verified_with() -> dict:
+    """What the outputs are verified with: this torch, on the CPU, under this Python."""
+    import torch
+
+    return {"torch": torch.__version__, "device": "cpu", "python": platform.python_version()}
+
+
+def _complete(run: PageRun) -> bool:
+    results = run.results
+    if len(results) < len(run.page.blocks):
+        return False  # only pages that ran completely are rewritten
+    return not any(r.error or r.unseeded_draw for r in results)
+
+
+def write_all(runs: Iterable[PageRun]) -> list[Path]:
+    """Write everything a real CPU run of `runs` says, and the notebooks from the pages so
+    written. Returns every file that changed. A page edited while it ran is left alone."""
+    changed: list[Path] = []
+
+    def write(path: Path, content: bytes) -> None:
+        if not path.is_file() or path.read_bytes() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            changed.append(path)
+
+    ran = False
+    for run in runs:
+        page = run.page
+        if run.device != "cpu" or not _complete(run):
+            continue
+        ran = True
+        on_disk = page.path.read_text(encoding="utf-8")
+        if on_disk.splitlines() != page.lines:
+            print(f"\nnot updated: {page.relpath} changed while the tests ran; run again")
+            continue
+        write(page.path, rewrite_outputs(page, [r.output for r in run.results]).encode())
+        folder = config.GENERATED / page.stem
+        stale = [
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and p.relative_to(folder).as_posix() not in run.files
+        ]
+        for path in stale:
+            path.unlink()
+            changed.append(path)
+        for name, content in run.files.items():
+            write(folder / name, content)
+        if folder.is_dir() and not any(folder.rglob("*")):
+            shutil.rmtree(folder)
+    if ran:
+        record = json.dumps(verified_with(), indent=2) + "\n"
+        write(config.VERIFIED_WITH, record.encode())
+        # The notebooks are generated from the pages: regenerate them from the rewritten ones.
+        changed += notebooks.write_all()
+    return changed

@@ -1,6 +1,17 @@
-"""Options shared by the suite: which devices the pages run on, and the output-update mode."""
+"""What the whole suite shares: its options (the devices the pages run on, `--update-outputs`),
+the session's page runs and the site built once, parallel runs (pytest-xdist), and the report at
+the end: each module's test time and the facts the pages' runs measured.
+
+`make test` runs the suite on every core (`-n auto --dist loadgroup`): tests marked with the same
+`xdist_group` run in one worker (a page's blocks share one run of the page; the browser tests of
+one screen share one Chromium). `--update-outputs` always runs in one process, so every write
+happens once, at the end (docsite/update.py).
+"""
 
 from __future__ import annotations
+
+import time
+from collections import defaultdict
 
 import pytest
 
@@ -22,6 +33,39 @@ def pytest_addoption(parser):
         help="rewrite every output block, generated file and docs/verified-with.json "
         "from a real CPU run instead of comparing",
     )
+
+
+def pytest_cmdline_main(config):
+    """`--update-outputs` writes once, from one process: never in parallel workers."""
+    if config.getoption("--update-outputs", False) and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
+        config.option.dist = "no"
+
+
+def in_worker(config) -> bool:
+    """Whether this process is one of pytest-xdist's workers (not the only process)."""
+    return hasattr(config, "workerinput")
+
+
+def worker_count(config) -> int:
+    """How many processes run tests at once: the workers, or 1."""
+    if in_worker(config):
+        return int(config.workerinput["workercount"])
+    return 1
+
+
+# Browser tests that share a module-scoped fixture (one Chromium, one pass over every page on a
+# screen size) run in one worker; other browser tests of the module form a group of their own.
+SHARED_BROWSER_FIXTURES = ("reports", "phone_reports", "faults")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" not in fixtures:
+            continue
+        shared = next((name for name in SHARED_BROWSER_FIXTURES if name in fixtures), "chromium")
+        item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{shared}"))
 
 
 def selected_devices(config) -> tuple[str, ...]:
@@ -50,67 +94,121 @@ def device(request):
     return name
 
 
-def pytest_sessionfinish(session):
-    from tests import test_pages
-
-    test_pages.pytest_sessionfinish_hook(session.config)
-    if session.config.getoption("--update-outputs"):
-        # The notebooks are generated from the pages: regenerate them from the rewritten ones.
-        from docsite import notebooks
-
-        for path in notebooks.write_all():
-            print(f"\nupdated {path.relative_to(notebooks.config.ROOT)}")
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    import sys
-
-    from docsite import pages as docpages
-    from tests import test_pages
-
-    reader = sys.modules.get("tests.test_as_a_reader_runs_it")  # only when it ran
-    if reader is not None and reader.ONE_THREAD_SECONDS:
-        seconds = reader.ONE_THREAD_SECONDS
-        times = ", ".join(f"{name} {s:.1f}" for name, s in sorted(seconds.items()))
-        terminalreporter.write_line(
-            f"pages run as one script on one thread (wall s): {times}; "
-            f"all {sum(seconds.values()):.1f}"
-        )
-
-    runs = [run for (_, dev), run in test_pages._runs.items() if dev == "cpu"]
-    if not runs:
-        return
-    executed = sum(len(run.results) for run in runs)
-    python_like = sum(
-        len(page.blocks) + len(docpages.unexecuted_python_fences(page))
-        for page in test_pages.PAGES.values()
-    )
-    terminalreporter.write_line(
-        f"pages: {executed} blocks executed on cpu; the {len(test_pages.PAGES)} expanded pages "
-        f"hold {python_like} Python-like blocks"
-    )
+RUNS = pytest.StashKey()  # the session's page runs (docsite.running.PageRuns)
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site built with `mkdocs build --strict` (warnings fail it), once per session."""
+def page_runs(request):
+    """Each page run once per device for the whole session, however many tests read it."""
+    from docsite.running import PageRuns
+
+    return request.config.stash.setdefault(RUNS, PageRuns())
+
+
+def pytest_sessionfinish(session):
+    """`--update-outputs`: every write, once, from the session's runs (docsite/update.py)."""
+    runs = session.config.stash.get(RUNS, None)
+    if not session.config.getoption("--update-outputs") or runs is None:
+        return
+    from docsite import config, update
+
+    for path in update.write_all(runs.started("cpu")):
+        print(f"\nupdated {path.relative_to(config.ROOT)}")
+
+
+# --- the report at the end --------------------------------------------------------------------
+# Workers send each test's report to the main process; these read them there (or in the only
+# process), so they count every worker's tests. A test adds a fact with `record_property`.
+ONE_THREAD_SECONDS = "one_thread_seconds"  # a page's wall time run as one script on one thread
+BLOCK_EXECUTED = "block_executed"  # a page block ran (its device)
+
+
+class SessionReport:
+    """Each module's test time, and the facts tests recorded, for the summary at the end."""
+
+    def __init__(self, config):
+        self.config = config
+        self.started = time.monotonic()
+        self.module_seconds: dict[str, float] = defaultdict(float)
+        self.facts: dict[str, dict[str, object]] = defaultdict(dict)
+
+    def pytest_runtest_logreport(self, report):
+        self.module_seconds[report.nodeid.split("::")[0]] += report.duration
+        for name, value in report.user_properties:
+            if name in (ONE_THREAD_SECONDS, BLOCK_EXECUTED):
+                self.facts[name][report.nodeid] = value
+
+    def pytest_terminal_summary(self, terminalreporter):
+        write = terminalreporter.write_line
+        wall = time.monotonic() - self.started
+        if self.module_seconds:
+            workers = getattr(self.config.option, "numprocesses", None) or 1
+            terminalreporter.section("time per test module (set-up, call and tear-down, summed)")
+            for module, total in sorted(self.module_seconds.items(), key=lambda kv: -kv[1]):
+                write(f"{total:8.1f} s  {module}")
+            processes = f"{workers} process{'es' if workers != 1 else ''}"
+            write(
+                f"{sum(self.module_seconds.values()):8.1f} s  in all, "
+                f"in {wall:.1f} s of wall time ({processes})"
+            )
+        pages = dict(self.facts[ONE_THREAD_SECONDS].values())
+        if pages:
+            times = ", ".join(f"{name} {s:.1f}" for name, s in sorted(pages.items()))
+            write(
+                f"pages run as one script on one thread (wall s): {times}; "
+                f"all {sum(pages.values()):.1f}"
+            )
+        executed = sum(1 for device in self.facts[BLOCK_EXECUTED].values() if device == "cpu")
+        if executed:
+            from docsite import pages as docpages
+
+            python_like = sum(
+                len(page.blocks) + len(docpages.unexecuted_python_fences(page))
+                for page in docpages.pages()
+            )
+            write(
+                f"pages: {executed} blocks executed on cpu; the {len(docpages.pages())} "
+                f"expanded pages hold {python_like} Python-like blocks"
+            )
+
+
+def pytest_configure(config):
+    if not in_worker(config):  # the main process sees every worker's reports
+        config.pluginmanager.register(SessionReport(config), "session-report")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, request):
+    """The site built with `mkdocs build --strict` (warnings fail it), once per test session:
+    parallel workers share one build (the first to ask builds it, under a lock)."""
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
+    from filelock import FileLock
+
+    from docsite import config
+
+    shared = tmp_path_factory.getbasetemp()
+    if in_worker(request.config):
+        shared = shared.parent  # the session's folder, above each worker's own
+    site = shared / "built-site"
+    with FileLock(str(shared / "built-site.lock")):
+        failed = shared / "built-site.failed"
+        if failed.is_file():
+            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not (site / "index.html").is_file():
+            build = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                cwd=config.ROOT,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if build.returncode != 0:
+                failed.write_text(f"mkdocs build --strict failed:\n{build.stderr}", "utf-8")
+                pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
     return site
 
 

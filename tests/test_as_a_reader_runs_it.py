@@ -26,12 +26,11 @@ import torch
 
 from docsite import config, running
 from docsite import pages as docpages
+from tests.conftest import ONE_THREAD_SECONDS, in_worker
 
 PAGES = [page for page in map(docpages.load_page, docpages.all_pages()) if page.blocks]
 SCRIPT_TIMEOUT = 900  # seconds for one page
 ONE_THREAD = "one thread"
-# Each page's wall time on one thread, for the report at the end of the session (conftest.py).
-ONE_THREAD_SECONDS: dict[str, float] = {}
 
 
 def portability_variants() -> dict[str, dict[str, str]]:
@@ -39,8 +38,9 @@ def portability_variants() -> dict[str, dict[str, str]]:
 
     torch's own kernels come in one build per instruction-set level and `ATEN_CPU_CAPABILITY`
     picks a lower one than the CPU's best; `MKL_CBWR=COMPATIBLE` makes MKL (BLAS, LAPACK) take
-    its most portable path; `OMP_NUM_THREADS=1` runs on one thread instead of all cores; and a
-    second plain run catches anything that changes from run to run (memory alignment, timing).
+    its most portable path; and `OMP_NUM_THREADS=1` runs on one thread instead of all cores.
+    What changes from run to run (memory alignment, timing) shows too: every page also runs in
+    tests/test_pages.py, a separate run compared with the same outputs.
     """
     best = torch.backends.cpu.get_cpu_capability()  # "AVX512", "AVX2", "DEFAULT", ...
     variants: dict[str, dict[str, str]] = {f"as installed ({best}, all cores)": {}}
@@ -51,7 +51,6 @@ def portability_variants() -> dict[str, dict[str, str]]:
         variants[f"ATEN_CPU_CAPABILITY={level}"] = {"ATEN_CPU_CAPABILITY": level}
     variants["MKL_CBWR=COMPATIBLE"] = {"MKL_CBWR": "COMPATIBLE"}
     variants[ONE_THREAD] = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    variants["a second run"] = {}
     return variants
 
 
@@ -100,8 +99,6 @@ def run_as_script(page: docpages.Page, variant: str) -> Run:
         )
         seconds = time.monotonic() - started
         files = running.files_under(workdir, skip=lambda path: path.name == name)
-    if variant == ONE_THREAD:
-        ONE_THREAD_SECONDS[page.name] = seconds
     return Run(done.returncode, done.stdout, done.stderr, files, seconds)
 
 
@@ -152,9 +149,32 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
     return None
 
 
+class Runs:
+    """The (page, variant) runs of the session's selected tests.
+
+    In one process, all of them start at once on every core (threads each waiting on a python),
+    and each test reads its own; in a pytest-xdist worker, each test runs its own script, since
+    the other workers keep the other cores busy."""
+
+    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool):
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if at_once else None
+        self._futures = {}
+        if self._pool is not None:
+            for page, variant in wanted:
+                key = (page.name, variant)
+                self._futures[key] = self._pool.submit(run_as_script, page, variant)
+
+    def get(self, page: docpages.Page, variant: str) -> Run:
+        future = self._futures.get((page.name, variant))
+        return future.result() if future is not None else run_as_script(page, variant)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
 @pytest.fixture(scope="module")
 def runs(request):
-    """Every selected (page, variant) run, all cores busy at once; tests then read results."""
     if request.config.getoption("--update-outputs"):
         pytest.skip("--update-outputs rewrites the outputs these runs are compared with")
     tests = {
@@ -166,18 +186,18 @@ def runs(request):
         for item in request.session.items
         if getattr(item, "originalname", None) in tests
     ]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {
-            (page.name, variant): pool.submit(run_as_script, page, variant)
-            for page, variant in wanted
-        }
-        yield futures
+    started = Runs(wanted, at_once=not in_worker(request.config))
+    yield started
+    started.close()
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
-def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs):
-    problem = mismatch(page, variant, runs[(page.name, variant)].result())
+def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs, record_property):
+    run = runs.get(page, variant)
+    if variant == ONE_THREAD:
+        record_property(ONE_THREAD_SECONDS, (page.name, run.seconds))
+    problem = mismatch(page, variant, run)
     if problem:
         pytest.fail(problem, pytrace=False)
 
@@ -185,6 +205,6 @@ def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs):
 @pytest.mark.parametrize("page", CORE_PAGES, ids=[page.name for page in CORE_PAGES])
 def test_the_core_path_prints_the_same_without_the_collapsed_blocks(page, runs):
     """A reader who skips every "Going deeper" block gets the same outputs on the core path."""
-    problem = mismatch(page, CORE_ONLY, runs[(page.name, CORE_ONLY)].result())
+    problem = mismatch(page, CORE_ONLY, runs.get(page, CORE_ONLY))
     if problem:
         pytest.fail(problem, pytrace=False)

@@ -21,32 +21,27 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from docsite import config
 from docsite.server import site_pages
 from tests.browser import (
     PHONE,
     READ_TO_THE_END,
-    ROOT,
     build_variant,
     check_pages,
     distinctive_terms,
     search,
     serve,
-    site_base_path,
-    site_url_from_config,
 )
 
 pytestmark = pytest.mark.browser
 
-SITE_URL = site_url_from_config()
-REPO_URL = re.search(r"^repo_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M).group(1)
+SITE = config.site()
+REPO_URL = SITE.repo_url.rstrip("/")
 
 
 def nav_pages() -> list[str]:
     """The pages of mkdocs.yml's nav, in order, as site paths ('', 'part01-tensors/', ...)."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = re.search(r"^nav:\n((?:[ \t]+.*\n)+)", text, re.M).group(1)
-    files = re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$", nav, re.M)
-    return ["" if f == "index.md" else f.removesuffix(".md") + "/" for f in files]
+    return [config.site_path(page) for page in SITE.nav_pages]
 
 
 def summary(reports, attribute) -> str:
@@ -197,8 +192,8 @@ def test_reader_features(chromium, served_site, built_site):
         assert blocks and copy == blocks, f"{copy} copy buttons for {blocks} code blocks"
 
         source = parts[1].removesuffix("/") + ".md"
-        assert page.locator(f"a[href='{REPO_URL}/edit/main/docs/{source}']").count() == 1
-        assert page.locator(f"a[href='{REPO_URL}/raw/main/docs/{source}']").count() == 1
+        assert page.locator(f"a[href='{REPO_URL}/edit/{SITE.branch}/docs/{source}']").count() == 1
+        assert page.locator(f"a[href='{REPO_URL}/raw/{SITE.branch}/docs/{source}']").count() == 1
         assert page.locator(f"a.md-source[href='{REPO_URL}']").count() >= 1
 
         icon = page.get_attribute("link[rel='icon']", "href")
@@ -363,7 +358,7 @@ The page still renders without them.
 def faults(chromium, tmp_path_factory):
     site = build_variant(tmp_path_factory.mktemp("variant"), FAULT_PAGES)
     pages = [name.removesuffix(".md") + "/" for name in FAULT_PAGES]
-    with serve(site, site_base_path(SITE_URL)) as server:
+    with serve(site, SITE.base_path) as server:
         reports = check_pages(
             chromium,
             server,

@@ -16,7 +16,6 @@ import posixpath
 import shutil
 import subprocess
 import sys
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from traitlets import default
 
 from docsite import config, notebooks, running
 from docsite import pages as docpages
+from tests.conftest import in_worker
 
 PAGES = notebooks.notebook_pages()
 IDS = [page.name for page in PAGES]
@@ -263,26 +263,37 @@ async def _execute_all(pages, device: str, workdir: Path) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def executed(device, request) -> dict[str, object]:
+def executed(device, request, tmp_path_factory):
+    """page -> its notebook executed in a kernel (or the error). In one process, every selected
+    notebook runs at once (JOBS kernels; -k part03 runs one kernel, not all of them); in a
+    pytest-xdist worker, each test runs its own, the other workers keeping the cores busy."""
     if _update_mode(request):
         pytest.skip("--update-outputs rewrites the outputs the notebooks are compared with")
-    # Only the notebooks whose test is selected (-k part03 runs one kernel, not all of them).
-    selected = {
-        item.callspec.params["page"].name
-        for item in request.session.items
-        if getattr(item, "originalname", None)
-        == "test_notebook_runs_and_prints_what_the_page_shows"
-        and item.callspec.params.get("device") == device
-    }
-    pages = [page for page in PAGES if page.name in selected]
-    with tempfile.TemporaryDirectory(prefix="notebooks-") as workdir:
-        yield asyncio.run(_execute_all(pages, device, Path(workdir)))
+    workdir = tmp_path_factory.mktemp(f"notebooks-{device}")
+    done: dict[str, object] = {}
+    if not in_worker(request.config):
+        selected = {
+            item.callspec.params["page"].name
+            for item in request.session.items
+            if getattr(item, "originalname", None)
+            == "test_notebook_runs_and_prints_what_the_page_shows"
+            and item.callspec.params.get("device") == device
+        }
+        pages = [page for page in PAGES if page.name in selected]
+        done.update(asyncio.run(_execute_all(pages, device, workdir)))
+
+    def result(page: docpages.Page) -> object:
+        if page.name not in done:
+            done.update(asyncio.run(_execute_all([page], device, workdir)))
+        return done[page.name]
+
+    return result
 
 
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, executed, device):
     rel = notebooks.notebook_path(page).relative_to(config.ROOT)
-    result = executed[page.name]
+    result = executed(page)
     if isinstance(result, FileNotFoundError):
         pytest.fail(f"{rel} is missing; run `make update-outputs`", pytrace=False)
     if isinstance(result, Exception):

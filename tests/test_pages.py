@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import difflib
 import json
-import platform
-import shutil
 
 import pytest
-import torch
 
 from docsite import config, running, update
 from docsite import pages as docpages
+from tests.conftest import BLOCK_EXECUTED
 
-PAGES = {path: docpages.load_page(path) for path in docpages.all_pages()}
+PAGES = {page.path: page for page in docpages.pages()}
 BLOCKS = [block for page in PAGES.values() for block in page.blocks]
-_runs: dict[tuple[str, str], running.PageRun] = {}
 
 
-def page_run(page: docpages.Page, device: str) -> running.PageRun:
-    key = (page.name, device)
-    if key not in _runs:
-        _runs[key] = running.PageRun(page, device)
-    return _runs[key]
+def one_worker_per_page(items, id_of=lambda item: item.name):
+    """Parameters whose tests run in the same xdist worker when they share a page, so that the
+    page runs once (conftest.py: `--dist loadgroup`)."""
+    return [
+        pytest.param(item, id=id_of(item), marks=pytest.mark.xdist_group(f"page:{page.name}"))
+        for item in items
+        for page in [getattr(item, "page", item)]
+    ]
 
 
 def _diff(expected: str, actual: str, block: docpages.Block) -> str:
@@ -41,10 +41,12 @@ def _diff(expected: str, actual: str, block: docpages.Block) -> str:
     return "".join(lines)
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
-def test_block(block: docpages.Block, device: str, request):
-    run = page_run(block.page, device)
+@pytest.mark.parametrize("block", one_worker_per_page(BLOCKS, id_of=lambda b: b.id))
+def test_block(block: docpages.Block, device: str, page_runs, request, record_property):
+    run = page_runs.get(block.page, device)
     result = run.result(block.index)
+    if run.failed_before(block.index) is None:
+        record_property(BLOCK_EXECUTED, device)
     problem = run.problem(block)
     if problem is not None:
         pytest.fail(problem, pytrace=False)
@@ -76,17 +78,13 @@ def test_every_python_block_is_executed(page: docpages.Page):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", PAGES.values(), ids=[p.name for p in PAGES.values()])
-def test_generated_files_are_current(page: docpages.Page, request):
+@pytest.mark.parametrize("page", one_worker_per_page(PAGES.values()))
+def test_generated_files_are_current(page: docpages.Page, page_runs, request):
     """Files a page's code writes (plots) are committed under docs/generated/<page>/, unchanged."""
-    written = page_run(page, "cpu").written_files()
+    written = page_runs.get(page, "cpu").written_files()
     folder = config.GENERATED / page.stem
     if request.config.getoption("--update-outputs"):
-        shutil.rmtree(folder, ignore_errors=True)
-        for name, content in written.items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(content)
-        return
+        return  # docsite/update.py writes them at the end of the session
     committed = running.committed_files(page)
     stale = sorted(
         name
@@ -101,16 +99,10 @@ def test_generated_files_are_current(page: docpages.Page, request):
 
 def test_outputs_record_the_torch_that_verified_them(request):
     """The version shown on every page is the one the outputs were produced with."""
-    current = {
-        "torch": torch.__version__,
-        "device": "cpu",
-        "python": platform.python_version(),
-    }
-    path = config.DOCS / "verified-with.json"
+    current = update.verified_with()
     if request.config.getoption("--update-outputs"):
-        path.write_text(json.dumps(current, indent=2) + "\n", encoding="utf-8")
-        return
-    recorded = json.loads(path.read_text(encoding="utf-8"))
+        return  # docsite/update.py writes it at the end of the session
+    recorded = json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))
     # The release must match; the build may differ (2.13.0+cpu, PyPI's CUDA build 2.13.0 on
     # Linux, 2.13.0 on macOS), and the CPU outputs must not: the pages' comparisons say so.
     release = current["torch"].split("+")[0]
@@ -118,22 +110,3 @@ def test_outputs_record_the_torch_that_verified_them(request):
         f"the pages' outputs were verified with torch {recorded['torch']}, "
         f"but this is torch {current['torch']}: install the pinned version"
     )
-
-
-def pytest_sessionfinish_hook(config) -> None:  # called from conftest
-    if not config.getoption("--update-outputs"):
-        return
-    for page in PAGES.values():
-        run = _runs.get((page.name, "cpu"))
-        if run is None or len(run.results) < len(page.blocks):
-            continue  # only pages that ran completely are rewritten
-        if any(r.error or r.unseeded_draw for r in run.results):
-            continue
-        on_disk = page.path.read_text(encoding="utf-8")
-        if on_disk.splitlines() != page.lines:
-            print(f"\nnot updated: {page.relpath} changed while the tests ran; run again")
-            continue
-        text = update.rewrite_outputs(page, [r.output for r in run.results])
-        if text != on_disk:
-            page.path.write_text(text, encoding="utf-8")
-            print(f"\nupdated {page.relpath}")

@@ -4,14 +4,13 @@ docsite/reading_time.py, whose rules are checked here on small pages."""
 from __future__ import annotations
 
 import pytest
-from mkdocs.config import load_config
 
 from docsite import config, reading_time
 from docsite.reading_time import BUDGETS, CORE_MINUTES, Reading, measure, words
 
 
 def test_every_core_page_fits_its_budget_and_the_core_path_the_hour():
-    readings = reading_time.core_readings(config.ROOT / "mkdocs.yml")
+    readings = reading_time.core_readings()
     over = [
         f"docs/{name}: {reading.minutes:.1f} min, over its budget of {BUDGETS[name]} min "
         f"({reading.words} words, {reading.lines} lines of code and output)"
@@ -27,7 +26,7 @@ def test_every_core_page_fits_its_budget_and_the_core_path_the_hour():
 def test_the_budgets_leave_a_margin_and_name_the_core_pages_in_reading_order():
     # Other counts of the same text differ a little: the budgets keep a few minutes in hand.
     assert sum(BUDGETS.values()) <= CORE_MINUTES - 3
-    nav = load_config(str(config.ROOT / "mkdocs.yml")).nav
+    nav = config.mkdocs_config().nav
     core = [path for entry in nav for path in entry.values() if isinstance(path, str)]
     assert list(BUDGETS) == core, "BUDGETS must list the nav's top-level pages, in order"
 

@@ -8,8 +8,6 @@ import shutil
 import subprocess
 import sys
 
-from mkdocs.config import load_config
-
 from docsite import config, reading_time
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
@@ -57,7 +55,7 @@ def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
 
 
 def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_site):
-    readings = reading_time.core_readings(config.ROOT / "mkdocs.yml")
+    readings = reading_time.core_readings()
     intro = (built_site / "index.html").read_text(encoding="utf-8")
     problems = []
     for name, reading in readings.items():
@@ -85,7 +83,7 @@ def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagram
         if re.search(r"mermaid-loader|mermaid(\.min)?\.js", p.read_text(encoding="utf-8"))
     ]
     assert not injecting, f"a template override adds mermaid: {injecting}"
-    assert "mermaid2" in load_config(str(config.ROOT / "mkdocs.yml")).plugins
+    assert "mermaid2" in config.mkdocs_config().plugins
     loader = re.compile(r'<script src="(?:\.\./)+javascripts/mermaid-loader\.js"></script>')
     problems, with_diagrams = [], 0
     for html in sorted(built_site.rglob("*.html")):
