@@ -28,7 +28,7 @@ from docsite import config, running
 from docsite import pages as docpages
 from tests.conftest import ONE_THREAD_SECONDS, in_worker
 
-PAGES = [page for page in map(docpages.load_page, docpages.all_pages()) if page.blocks]
+PAGES = list(docpages.pages_with_code())
 SCRIPT_TIMEOUT = 900  # seconds for one page
 ONE_THREAD = "one thread"
 

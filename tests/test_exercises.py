@@ -23,11 +23,7 @@ import pytest
 from docsite import config, running
 from docsite import pages as docpages
 
-PARTS = [
-    page
-    for page in map(docpages.load_page, docpages.all_pages())
-    if re.fullmatch(r"part\d\d-[\w-]+", page.stem)
-]
+PARTS = [page for page in docpages.pages() if re.fullmatch(r"part\d\d-[\w-]+", page.stem)]
 SECTION = re.compile(
     r"^# --8<-- \[start:(?P<name>[-\w]+)\]\n(?P<code>.*?)^# --8<-- \[end:(?P=name)\]", re.M | re.S
 )
