@@ -63,8 +63,12 @@ browser: $(VENV)/.installed
 	  fi; \
 	  $(BIN)/python -m tools.find_browser; }
 
+# The site, rebuilt whole when anything under docs/ or snippets/ or mkdocs.yml changes (not
+# --dirty, which skips a page whose .md is unchanged when only a snippet it includes changed); a
+# page whose code changed since its outputs were verified says so at its top
+# (docsite/hooks/stale_outputs.py). `python -m`: the hooks import docsite from this checkout.
 serve: $(VENV)/.installed node_modules/.installed
-	$(BIN)/mkdocs serve
+	$(BIN)/python -m mkdocs serve
 
 # Every core (pytest-xdist): tests that share a page run or a browser stay in one worker
 # (`xdist_group`, tests/conftest.py); the summary ends with each test module's time.

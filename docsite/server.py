@@ -2,7 +2,9 @@
 
 The site lives under the path of `site_url` (`/pytorch-in-one-hour/`), a missing page gets the
 site's `404.html` with status 404, responses may be cached for 10 minutes and, with `gzip=True`,
-text is sent compressed, as GitHub Pages does. Used by the browser tests and by
+text is sent compressed, as GitHub Pages does. A project site owns only its path: nothing outside
+it is answered (`/favicon.ico` at the origin's root is a 404 too), so a page that asks for
+anything there fails here as it would on GitHub Pages. Used by the browser tests and by
 tools/benchmark_site.py; `python -m tools.serve_site SITE_DIR` serves a folder until Ctrl-C.
 The path comes from mkdocs.yml's `site_url` (docsite.config.site().base_path).
 """
@@ -85,7 +87,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class SiteServer:
     """Serve `site` on 127.0.0.1 (a free port, or `port`) under `base`, in a background thread.
 
-    `extra` maps URL paths outside the site to files (the tests serve axe-core that way).
+    `extra` maps URL paths outside the site to files: test tooling only (the browser checker
+    serves axe-core that way), never a stand-in for something GitHub Pages would not serve.
     """
 
     def __init__(

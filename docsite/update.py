@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from docsite import config, notebooks
+from docsite import config, notebooks, verified
 from docsite.pages import OUTPUT_FENCE, OUTPUT_MARKER, Page, closing_fence
 from docsite.running import PageRun
 
@@ -69,6 +69,7 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
             changed.append(path)
 
     ran = False
+    verified_pages: list[Page] = []  # the pages whose outputs were just rewritten from a run
     for run in runs:
         page = run.page
         if run.device != "cpu" or not _complete(run):
@@ -79,6 +80,7 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
             print(f"\nnot updated: {page.relpath} changed while the tests ran; run again")
             continue
         write(page.path, rewrite_outputs(page, [r.output for r in run.results]).encode())
+        verified_pages.append(page)
         folder = config.GENERATED / page.stem
         stale = [
             p
@@ -93,7 +95,13 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         if folder.is_dir() and not any(folder.rglob("*")):
             shutil.rmtree(folder)
     if ran:
-        record = json.dumps(verified_with(), indent=2) + "\n"
+        previous = (
+            json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))
+            if config.VERIFIED_WITH.is_file()
+            else {}
+        ).get(verified.KEY, {})
+        blocks = verified.merged_record(verified_pages, previous)
+        record = json.dumps({**verified_with(), verified.KEY: blocks}, indent=2) + "\n"
         write(config.VERIFIED_WITH, record.encode())
         # The notebooks are generated from the pages: regenerate them from the rewritten ones.
         changed += notebooks.write_all()

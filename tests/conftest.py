@@ -216,7 +216,7 @@ def built_site(tmp_path_factory, request):
 def served_site(built_site):
     """The built site on 127.0.0.1 (a free port) under site_url's path, as on GitHub Pages."""
     from docsite import config
-    from tests.browser import serve
+    from tests.site_checker import serve
 
     with serve(built_site, config.site().base_path) as server:
         yield server

@@ -1,4 +1,5 @@
-"""The site as a reader's browser sees it: every page of the built site, served on 127.0.0.1.
+"""The site as a reader's browser sees it: every page of the built site, served on 127.0.0.1 as
+GitHub Pages serves it, checked by tests/site_checker.py.
 
 Each page must load with no console error and no failed request, ask no other host for anything
 (such requests are aborted, and the page must still render), turn every mermaid block into an
@@ -7,7 +8,8 @@ axe-core with no serious or critical violation in the light and the dark scheme.
 find each part, and the reader features configured in mkdocs.yml must be there.
 
 The checker itself is shown to catch each kind of fault: a copy of the site with a page per fault
-(a broken diagram, a missing anchor, a script from another host, ...) is built and checked too.
+(a broken diagram, a missing anchor, a script from another host, ...) is built
+(tests/scratch_project.py) and checked too.
 """
 
 from __future__ import annotations
@@ -23,15 +25,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from docsite import config
 from docsite.server import site_pages
-from tests.browser import (
-    PHONE,
-    READ_TO_THE_END,
-    build_variant,
-    check_pages,
-    distinctive_terms,
-    search,
-    serve,
-)
+from tests.scratch_project import build_variant
+from tests.site_checker import PHONE, READ_TO_THE_END, check_pages, serve
+from tests.site_search import distinctive_terms, search
 
 pytestmark = pytest.mark.browser
 
@@ -131,7 +127,7 @@ def test_search_finds_a_term_from_each_part(chromium, served_site, built_site):
 
 def test_reader_features(chromium, served_site, built_site):
     """Nav with every part and previous/next links, search, a colour scheme that follows the
-    system with a toggle, copy buttons, edit / view-source and repository links, a favicon."""
+    system with a toggle, copy buttons, edit / view-source and repository links."""
     parts = nav_pages()
     page = chromium.new_page()
     try:
@@ -195,20 +191,51 @@ def test_reader_features(chromium, served_site, built_site):
         assert page.locator(f"a[href='{REPO_URL}/edit/{SITE.branch}/docs/{source}']").count() == 1
         assert page.locator(f"a[href='{REPO_URL}/raw/{SITE.branch}/docs/{source}']").count() == 1
         assert page.locator(f"a.md-source[href='{REPO_URL}']").count() >= 1
+    finally:
+        page.close()
 
-        icon = page.get_attribute("link[rel='icon']", "href")
-        assert icon.endswith("assets/favicon.svg")
-        for url in (
-            page.evaluate("(h) => new URL(h, location).href", icon),
-            served_site.url + "favicon.ico",
-        ):
+
+def test_the_favicon_is_served_under_the_sites_path_and_asked_for_only_there(
+    chromium, served_site, reports
+):
+    """GitHub Pages serves a project site only under its path: the origin's /favicon.ico is not
+    the site's (a 404 here). So every page names its icon (mkdocs.yml: theme.favicon), under the
+    site's path, and no page asks the origin's root for one; favicon.ico (docsite/hooks/favicon.py)
+    is served under the site's path too, for the browsers that ask for it there."""
+    site_icon = served_site.url + "assets/favicon.svg"
+    wrong_icons = []
+    for path in reports:
+        url = served_site.url + path
+        html = served_site.file_for(url).read_text(encoding="utf-8")
+        icons = [
+            urljoin(url, link["href"])
+            for link in BeautifulSoup(html, "html.parser").select("link[rel~='icon'][href]")
+        ]
+        if icons != [site_icon]:
+            wrong_icons.append(f"{path or '(home)'}: {icons}")
+    assert not wrong_icons, f"each page should name {site_icon} as its icon:\n" + "\n".join(
+        wrong_icons
+    )
+
+    page = chromium.new_page()
+    try:
+        for url in (site_icon, served_site.url + "favicon.ico"):
             response = page.request.get(url)
-            assert response.ok, url
+            assert response.status == 200, url
             assert response.headers["content-type"].startswith("image/"), url
-        # A project site owns only its path: GitHub Pages answers the origin's root, not us.
         assert page.request.get(served_site.origin + "/favicon.ico").status == 404
     finally:
         page.close()
+
+    root_icon = served_site.origin + "/favicon.ico"
+    asked = [path for path, report in reports.items() if root_icon in report.requests]
+    failed = [
+        f"{path or '(home)'}: {failure}"
+        for path, report in reports.items()
+        for failure in report.failed_requests
+        if "favicon" in failure
+    ]
+    assert not asked and not failed, (asked, failed)
 
 
 # Where a heading is once the page has stopped moving (its top, and the header's height, in

@@ -1,15 +1,15 @@
 """The backward-graph diagrams that snippets.autograd_graph prints render in a real browser.
 
-The built site is served on 127.0.0.1 and opened in headless Chromium (Debian's, driven by
-Playwright) in both colour schemes. Every `pre.mermaid` on Part 2 must become an SVG whose node
-labels are exactly the labels `to_mermaid` wrote; a probe page (a copy of Part 2 holding a graph
-with `<b>`, quotes, `&` and `#` in its names) shows that escaped labels are drawn as text, not
-read as HTML. Nothing the diagrams need may come from another host.
+The built site is served and opened in headless Chromium as the browser checker
+(tests/site_checker.py) serves and opens it, in both colour schemes. Every `pre.mermaid` on
+Part 2 must become an SVG, drawn with no error and with the theme's colours, whose node labels
+are exactly the labels `to_mermaid` wrote and readable on the page; a probe page (a copy of
+Part 2 holding a graph with `<b>`, quotes, `&` and `#` in its names) shows that escaped labels
+are drawn as text, not read as HTML. Nothing the diagrams need may come from another host.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 import shutil
@@ -18,26 +18,15 @@ from pathlib import Path
 import pytest
 import torch
 
-from docsite.server import SiteServer
+from docsite import config
 from snippets.autograd_graph import to_mermaid
-from tests.browser import INIT_SCRIPT
+from tests.site_checker import DRAW_DIAGRAMS, RENDER_STATE, open_page, serve
 
 pytestmark = pytest.mark.browser
 
 MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
 NODE = re.compile(r'^\s*n\d+[\[(]+"(.*)"[\])]+\s*$', re.M)
 PAGES = ("part02-autograd/", "diagram-escape-probe/")
-
-# Diagrams may load only when they come near the viewport: scroll each undrawn one into view
-# (looked up afresh on every poll, since Material replaces the elements while it draws them).
-ALL_DRAWN = """
-(n) => {
-  const drawn = (e) => e.shadowRoot && e.shadowRoot.querySelector("svg");
-  const waiting = [...document.querySelectorAll(".md-content .mermaid")].filter((e) => !drawn(e));
-  if (waiting.length) waiting[0].scrollIntoView();
-  return [...document.querySelectorAll("div.mermaid")].filter(drawn).length === n;
-}
-"""
 
 RENDERED = """
 () => [...document.querySelectorAll("div.mermaid")].map((host) => {
@@ -115,34 +104,27 @@ def site(built_site: Path, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(site: Path):
-    with SiteServer(site) as server:
-        yield server.url
+def server(site: Path):
+    with serve(site, config.site().base_path) as served:
+        yield served
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_backward_graph_renders(chromium, site: Path, base_url: str, path: str, scheme: str):
+def test_backward_graph_renders(chromium, site: Path, server, path: str, scheme: str):
     served = (site / path / "index.html").read_text(encoding="utf-8")
     sources = [html.unescape(code) for code in MERMAID_BLOCK.findall(served)]
-    context = chromium.new_context(color_scheme=scheme, viewport={"width": 1200, "height": 900})
-    context.add_init_script(INIT_SCRIPT)  # opens the closed shadow roots
-    foreign, page_errors = [], []
-
-    def route(request_route):
-        if request_route.request.url.startswith(base_url):
-            return request_route.continue_()
-        foreign.append((request_route.request.resource_type, request_route.request.url))
-        return request_route.abort()
-
-    with contextlib.closing(context):
-        context.route("**/*", route)
-        page = context.new_page()
+    foreign, page_errors = [], []  # requests to another host (aborted), uncaught errors
+    with open_page(chromium, server, foreign, color_scheme=scheme) as page:
         page.on("pageerror", lambda error: page_errors.append(str(error)))
-        page.goto(base_url + path, wait_until="load")
-        page.wait_for_function(ALL_DRAWN, arg=len(sources), timeout=30_000)
+        page.goto(server.url + path, wait_until="load")
+        page.evaluate(DRAW_DIAGRAMS, 30_000)  # each diagram into view, as a reader scrolls
+        state = page.evaluate(RENDER_STATE)
         rendered = page.evaluate(RENDERED)
 
+    assert state["svgs"] == len(sources), f"{state['svgs']} of {len(sources)} diagrams drawn"
+    assert not state["errorDiagrams"], f"{state['errorDiagrams']} mermaid error diagram(s)"
+    assert not state["unthemed"], f"{state['unthemed']} diagram(s) without the theme's CSS"
     assert len(rendered) == len(sources)
     for source, diagram in zip(sources, rendered, strict=True):
         assert diagram is not None and not diagram["error"], f"not drawn:\n{source}"
@@ -152,5 +134,7 @@ def test_backward_graph_renders(chromium, site: Path, base_url: str, path: str, 
     if path == "diagram-escape-probe/":
         assert "<b>w</b> = 2.0" in "".join(rendered[0]["labels"])  # shown as text, not bold
     assert not page_errors
-    needed = [url for kind, url in foreign if kind in ("script", "stylesheet", "font", "image")]
+    needed = [
+        r.url for r in foreign if r.resource_type in ("script", "stylesheet", "font", "image")
+    ]
     assert not needed, f"the page loads from another host: {needed}"

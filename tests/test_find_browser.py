@@ -7,13 +7,11 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from docsite.config import ROOT
 from tools.find_browser import OVERRIDE, Browser, NoBrowser, find_browser, system_browser
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from docsite import config
 from docsite import pages as docpages
-from tests.test_pipeline import _copy_project, _pytest, _replace_once
+from tests.scratch_project import copy_project, replace_once, run_pytest
 
 TINY_GPT = config.DOCS / "further01-tiny-gpt.md"
 TINY_GPT_MODULE = "snippets/further01_tiny_gpt.py"
@@ -25,18 +25,18 @@ def test_a_broken_attention_or_cross_entropy_fails_the_page_naming_its_line(tmp_
     page = docpages.load_page(TINY_GPT)
     attention, cross_entropy = _block(page, "attention-sdpa"), _block(page, "cross-entropy")
 
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     module = project / TINY_GPT_MODULE
     # The causal mask one diagonal off: each token no longer sees itself (the first sees nothing).
-    _replace_once(module, "diagonal=1)", "diagonal=0)")
+    replace_once(module, "diagonal=1)", "diagonal=0)")
     # The hand-made cross-entropy summed over the positions instead of averaged.
-    _replace_once(module, "loss = -picked.mean()", "loss = -picked.sum()")
+    replace_once(module, "loss = -picked.mean()", "loss = -picked.sum()")
     # Only the page's first sections run: the model and its training are cut off.
     copy = project / page.relpath
     text = copy.read_text(encoding="utf-8")
     copy.write_text(text[: text.index(FIRST_UNTESTED_SECTION) + 1], encoding="utf-8")
 
-    run = _pytest(project, select="further01")
+    run = run_pytest(project, select="further01")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     for block, printed in [

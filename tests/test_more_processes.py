@@ -19,7 +19,7 @@ import psutil
 
 from docsite import config, running
 from docsite import pages as docpages
-from tests.test_pipeline import _copy_project, _pytest, _replace_once
+from tests.scratch_project import copy_project, replace_once, run_pytest
 
 PAGE = config.DOCS / "further03-more-processes.md"
 WORKER = "snippets/ddp_worker.py"
@@ -68,7 +68,7 @@ def test_a_failing_rank_stops_the_run_quickly_and_leaves_no_process(tmp_path):
     )
     failed_at = tmp_path / "failed-at"
     # Rank 1 raises halfway through training; rank 0 is then waiting in DDP's all-reduce.
-    _replace_once(
+    replace_once(
         scratch / WORKER,
         "        optimizer.step()  # the same update on every rank\n",
         "        optimizer.step()  # the same update on every rank\n"
@@ -109,15 +109,15 @@ def test_a_rank_training_on_the_wrong_half_fails_the_page(tmp_path):
     page = docpages.load_page(PAGE)
     same_result = _block(page, "same-result")
 
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     # Both ranks take the first half: DDP averages two equal gradients of the wrong batch.
-    _replace_once(
+    replace_once(
         project / WORKER,
         "X.chunk(world_size)[rank], y.chunk(world_size)[rank]",
         "X.chunk(world_size)[0], y.chunk(world_size)[0]",
     )
 
-    run = _pytest(project, select="further03")
+    run = run_pytest(project, select="further03")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     assert f"{same_result.where()}: the page's output differs from a real run on cpu" in report

@@ -4,18 +4,16 @@ broken page fails loudly (shown on a scratch copy of the project)."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from docsite import config, running
 from docsite import pages as docpages
+from tests.scratch_project import copy_project, replace_once, run_pytest
 
 SECTION_START = re.compile(r"#\s*--8<--\s*\[start:(?P<name>[^\]]*)\]")
 SECTION_MARKER = re.compile(r"#\s*--8<--\s*\[(?:start|end):(?P<name>[^\]]*)\]")
 SECTION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # one naming style: kebab-case
-PAGES = [docpages.load_page(path) for path in docpages.all_pages()]
+PAGES = list(docpages.pages())
 
 
 def _includes() -> list[tuple[Path, int, str, str | None]]:
@@ -89,73 +87,17 @@ def test_a_page_includes_its_own_snippet_module():
 
 # --- the pipeline fails loudly, on a scratch copy of the project --------------------------------
 
-PROJECT_PARTS = [
-    "mkdocs.yml",
-    "pyproject.toml",
-    "docs",
-    "snippets",
-    "docsite",
-    "tests",
-    "tools",
-    "overrides",
-]
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    for part in PROJECT_PARTS:
-        source = config.ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, tmp_path / part)
-    return tmp_path
-
-
-def _pytest(
-    project: Path,
-    *args: str,
-    module: str = "tests/test_pages.py",
-    select: str = "index or part01 or broken",
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            module,
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--device",
-            "cpu",
-            "-k",
-            select,
-            *args,
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-
-
-def _replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
 
 def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     # 1. one number changed in a snippet
-    _replace_once(project / "snippets/intro.py", "y = 2 * X + 1", "y = 3 * X + 1")
+    replace_once(project / "snippets/intro.py", "y = 2 * X + 1", "y = 3 * X + 1")
     # 2. one character changed in an output block
-    _replace_once(project / "docs/part01-tensors.md", "torch.int64\n", "torch.int32\n")
+    replace_once(project / "docs/part01-tensors.md", "torch.int64\n", "torch.int32\n")
     # 3. a Python block fenced as ```py, which pytest-codeblocks alone would silently skip
     (project / "docs/broken.md").write_text("# Broken\n\n```py\nprint('never run')\n```\n")
 
-    run = _pytest(project)
+    run = run_pytest(project)
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     assert re.search(
@@ -169,24 +111,24 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
 
     # The update command rewrites the drifted outputs from a real run; then the pages pass.
     (project / "docs/broken.md").unlink()
-    update = _pytest(project, "--update-outputs")
+    update = run_pytest(project, "--update-outputs")
     assert update.returncode == 0, update.stdout + update.stderr
     assert "torch.int64\n" in (project / "docs/part01-tensors.md").read_text(encoding="utf-8")
-    again = _pytest(project)
+    again = run_pytest(project)
     assert again.returncode == 0, again.stdout + again.stderr
 
 
 def test_a_page_that_relies_on_hidden_state_fails_with_the_page_the_line_and_why(tmp_path):
     """Each page runs in a new Python: a block that draws random numbers before the page seeds
     them, or reads a name no block above it defines, fails and says which and where."""
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     (project / "docs/broken-random.md").write_text(
         "# Unseeded\n\n```python\nimport torch\n\nprint(torch.randn(2).shape)\n```\n"
     )
     (project / "docs/broken-state.md").write_text(
         "# Borrowed\n\n```python\nimport torch\n```\n\n```python\nprint(W.shape)\n```\n"
     )
-    run = _pytest(project, select="broken")
+    run = run_pytest(project, select="broken")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     assert "docs/broken-random.md:3 draws random numbers before the page seeds them" in report
@@ -198,7 +140,7 @@ def test_a_page_that_relies_on_hidden_state_fails_with_the_page_the_line_and_why
 def test_the_portability_check_catches_round_off_noise(tmp_path):
     """A page printing float32 round-off noise passes a plain run on the machine that wrote its
     outputs, and fails under another code path, with the variant, the page line and a diff."""
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     (project / "docs/noisy.md").write_text(
         "# Noisy\n\n```python\nimport torch\n\ntorch.manual_seed(0)\n"
         "x = torch.randn(10_000)\n"
@@ -206,9 +148,9 @@ def test_the_portability_check_catches_round_off_noise(tmp_path):
         # in the last bits, which nine digits of a sum show.
         'print(f"{x.double().sum().item():.9g}")\n```\n'
     )
-    update = _pytest(project, "--update-outputs", select="noisy")
+    update = run_pytest(project, "--update-outputs", select="noisy")
     assert update.returncode == 0, update.stdout + update.stderr
-    run = _pytest(project, module="tests/test_as_a_reader_runs_it.py", select="noisy")
+    run = run_pytest(project, module="tests/test_as_a_reader_runs_it.py", select="noisy")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     failed = [line for line in report.splitlines() if line.startswith("FAILED")]
@@ -253,9 +195,9 @@ print(x + y)
 def test_a_core_block_that_needs_a_collapsed_one_fails_with_the_page_and_the_line(tmp_path):
     """Collapsed "Going deeper" blocks are optional: a page whose core path reads a name only a
     collapsed block defines passes when run whole, and fails when run without them."""
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     (project / "docs/leaning.md").write_text(OPTIONAL_PAGE, encoding="utf-8")
-    run = _pytest(project, module="tests/test_as_a_reader_runs_it.py", select="leaning")
+    run = run_pytest(project, module="tests/test_as_a_reader_runs_it.py", select="leaning")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     failed = [line for line in report.splitlines() if line.startswith("FAILED")]
@@ -265,13 +207,13 @@ def test_a_core_block_that_needs_a_collapsed_one_fails_with_the_page_and_the_lin
 
 
 def test_a_page_over_its_reading_budget_fails_naming_the_page_and_its_minutes(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     page = project / "docs/part03-math.md"
     padding = " ".join(["word"] * 2000)  # some 9 minutes of prose, on the core path
     text = page.read_text(encoding="utf-8")
     first_h2 = text.index("\n## ")
     page.write_text(f"{text[:first_h2]}\n{padding}\n{text[first_h2:]}", encoding="utf-8")
-    run = _pytest(project, module="tests/test_reading_time.py", select="budget")
+    run = run_pytest(project, module="tests/test_reading_time.py", select="budget")
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     assert re.search(r"docs/part03-math\.md: \d+\.\d min, over its budget of \d+ min", report)

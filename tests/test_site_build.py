@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 from docsite import config, reading_time
+from tests.scratch_project import copy_project
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
 FETCHING_TAG = re.compile(
@@ -98,17 +98,14 @@ def test_the_mermaid2_plugin_alone_adds_the_diagram_loader_to_pages_with_diagram
 
 
 def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
-    for part in ["mkdocs.yml", "docs", "snippets", "docsite", "tools", "overrides"]:
-        source = config.ROOT / part
-        copy = shutil.copytree if source.is_dir() else shutil.copy2
-        copy(source, tmp_path / part)
-    yml = tmp_path / "mkdocs.yml"
+    project = copy_project(tmp_path / "project", tests=False)
+    yml = project / "mkdocs.yml"
     text = yml.read_text(encoding="utf-8")
     assert text.count("javascript: javascripts/mermaid-loader.js") == 1
     yml.write_text(text.replace("mermaid-loader.js", "missing.js"), encoding="utf-8")
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
-        cwd=tmp_path,
+        cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
         text=True,

@@ -3,11 +3,11 @@ runs `make test` on every push and pull request and publishes the built site fro
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
-WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "site.yml"
+from docsite.config import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 
 
 def steps(job: dict) -> list[dict]:

@@ -1,12 +1,19 @@
-"""Look at the built site as a reader's browser does, and report everything that goes wrong.
+"""The browser checker: look at a built site as a reader's browser does, and report everything
+that goes wrong. tests/test_browser.py runs it on every page; tests/test_diagrams_render.py opens
+its pages the same way.
 
-`SiteServer` serves a built site on 127.0.0.1 under the path of `site_url` (as GitHub Pages serves
-a project site: `/pytorch-in-one-hour/…`, with `404.html` for any missing path). `check_pages`
-loads pages in headless Chromium (Debian's, driven by Playwright) and returns one `PageReport` per
-page: console errors, failed requests, requests to any other host (routed to abort), diagrams and
-formulas that did not render, links and anchors that do not resolve, and axe-core's serious and
-critical violations in both colour schemes. The tests assert on these reports, for the real site
-and for deliberately broken variants of it, so the checker is shown to catch what it claims to.
+- `serve`: docsite.server.SiteServer (the site as GitHub Pages serves it, under the path of
+  `site_url`) that also serves axe-core, beside the site, at AXE_PATH.
+- `new_context` / `open_page`: a Chromium context (and a page in it) as the checker opens them:
+  a laptop's screen (DESKTOP) or a phone's (PHONE), the theme's closed shadow roots opened and
+  uncaught errors counted (INIT_SCRIPT), every request to another host aborted and recorded.
+- `check_pages`: load pages in that context and return one `PageReport` per page: console errors,
+  failed requests, requests to any other host, diagrams and formulas that did not render
+  (DRAW_DIAGRAMS, RENDER_STATE), links and anchors that do not resolve, and axe-core's serious
+  and critical violations in both colour schemes (after READ_TO_THE_END).
+
+The tests assert on these reports, for the real site and for deliberately broken variants of it
+(tests/scratch_project.build_variant), so the checker is shown to catch what it claims to.
 """
 
 from __future__ import annotations
@@ -15,14 +22,14 @@ import contextlib
 import functools
 import html.parser
 import re
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from docsite.config import NODE_MODULES, ROOT
+from docsite.config import NODE_MODULES
 from docsite.server import SiteServer
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -150,21 +157,34 @@ PHONE = {
 }
 
 
-def new_context(browser, server: SiteServer, blocked: list[str], device: dict = DESKTOP):
-    """A browser context whose every request to another host is aborted and recorded."""
-    context = browser.new_context(**device)
+def new_context(browser, server: SiteServer, blocked: list, device: dict = DESKTOP, **options):
+    """A browser context as the checker opens one: `device`'s screen (and any other of
+    Playwright's context `options`, such as `color_scheme`), INIT_SCRIPT in every page, and every
+    request to another host aborted and appended to `blocked` (Playwright's `Request`)."""
+    context = browser.new_context(**device, **options)
     context.add_init_script(INIT_SCRIPT)
 
     def route(route):
-        url = route.request.url
-        if url.startswith(server.origin + "/"):
+        if route.request.url.startswith(server.origin + "/"):
             route.continue_()
         else:
-            blocked.append(url)
+            blocked.append(route.request)
             route.abort("blockedbyclient")
 
     context.route("**/*", route)
     return context
+
+
+@contextlib.contextmanager
+def open_page(
+    browser, server: SiteServer, blocked: list, device: dict = DESKTOP, **options
+) -> Iterator:
+    """A page in a new context (`new_context`); the context is closed on leaving."""
+    context = new_context(browser, server, blocked, device, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _watch(page, server: SiteServer, report: PageReport):
@@ -293,12 +313,10 @@ def check_pages(
     `device`: the screen, DESKTOP or PHONE (on a phone tables and code blocks scroll sideways).
     """
     reports: dict[str, PageReport] = {}
-    blocked: list[str] = []
-    context = new_context(browser, server, blocked, device)
-    page = context.new_page()
+    blocked: list = []
     requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    try:
+    with open_page(browser, server, blocked, device) as page:
+        page.on("request", lambda request: requested.append(request.url))
         for path in pages:
             report = reports[path] = PageReport(path)
             source = server.file_for(server.url + path)
@@ -325,15 +343,13 @@ def check_pages(
             finally:
                 unwatch()
             report.requests = list(requested)
-            report.external_requests = [f"request to another host: {url}" for url in blocked]
+            report.external_requests = [f"request to another host: {r.url}" for r in blocked]
             report.h1 = facts["h1"].strip().rstrip("¶").strip()
             report.links = facts["links"]
             report.ids = set(facts["ids"])
             report.mermaid_rendered = state["svgs"]
             report.math_rendered = state["mathRendered"]
             _judge_rendering(report, facts, state)
-    finally:
-        context.close()
     for report in reports.values():
         report.broken_links = broken_links(server, report, reports)
     return reports
@@ -379,115 +395,3 @@ def broken_links(server: SiteServer, report: PageReport, reports: dict[str, Page
         if unquote(fragment) not in ids:
             problems.append(f"missing anchor: {href}")
     return problems
-
-
-def search(page, query: str, timeout_ms: int = 10000) -> list[str]:
-    """Type `query` into Material's search box; return the result links (absolute URLs)."""
-    box = page.locator("input.md-search__input")
-    box.click()
-    # Material reads the query on keyup: set the text, then release a key.
-    box.fill("")
-    box.press("End")
-    page.wait_for_function("() => !document.querySelector('.md-search-result__link')")
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function(
-        """() => {
-          const meta = document.querySelector('.md-search-result__meta');
-          return document.querySelector('.md-search-result__link')
-            || /No matching/i.test(meta.textContent);
-        }""",
-        timeout=timeout_ms,
-    )
-    links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
-    page.keyboard.press("Escape")
-    return links
-
-
-def search_stop_words() -> frozenset[str]:
-    """The words the site's search drops from the index and from queries ('across', 'should'):
-    lunr's stopWordFilter list, as the installed theme's search worker holds it."""
-    import material
-
-    workers = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
-    for script in sorted(workers.glob("search*.js")):
-        found = re.search(r"generateStopWordFilter\(\[([^\]]*)\]\)", script.read_text("utf-8"))
-        if found:
-            return frozenset(re.findall(r'"(\w+)"', found.group(1)))
-    raise LookupError(f"no stop-word list in the theme's search worker under {workers}")
-
-
-def distinctive_terms(search_index: dict) -> dict[str, str]:
-    """For each page, a word from its text that appears on as few other pages as possible (and
-    that search does not drop as a stop word)."""
-    stop_words = search_stop_words()
-    words_by_page: dict[str, list[str]] = {}
-    for doc in search_index["docs"]:
-        page = doc["location"].split("#")[0]
-        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
-        words = [w.lower() for w in re.findall(r"[A-Za-z]{6,}", text)]
-        words = [w for w in words if w not in stop_words]
-        words_by_page.setdefault(page, []).extend(words)
-    frequency = Counter(w for words in words_by_page.values() for w in set(words))
-    terms = {}
-    for page, words in words_by_page.items():
-        if words:
-            terms[page] = min(words, key=lambda w: (frequency[w], words.index(w)))
-    return terms
-
-
-def build_variant(destination: Path, pages: dict[str, str], *, root: Path = ROOT) -> Path:
-    """Build a copy of the site with extra pages (path under docs/ -> Markdown) added to it.
-
-    The copy has the real configuration, theme overrides, hooks, assets and pages; the build is
-    not --strict, so a page with a deliberate fault still reaches the browser. Returns the site;
-    the build's log is left beside it, in `build.log`.
-    """
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    project = destination / "project"
-    # Everything but version control, environments, build output and the rendered notebooks
-    # (the faults are on Markdown pages; leaving the notebooks out keeps the build short).
-    skip = {
-        ".git",
-        ".venv",
-        "node_modules",
-        "site",
-        "tests",
-        ".cache",
-        ".pytest_cache",
-        ".ruff_cache",
-    }
-    skip_paths = {root / "docs" / "notebooks"}
-
-    def ignore(directory, names):
-        return [
-            name
-            for name in names
-            if name == "__pycache__"
-            or (Path(directory) == root and name in skip)
-            or Path(directory, name) in skip_paths
-        ]
-
-    shutil.copytree(root, project, ignore=ignore)
-    (project / "node_modules").symlink_to(root / "node_modules")
-    for name, text in pages.items():
-        page = project / "docs" / name
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(text, encoding="utf-8")
-    site = destination / "site"
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    (destination / "build.log").write_text(build.stderr, encoding="utf-8")
-    if build.returncode:
-        raise RuntimeError(f"mkdocs build of the variant site failed:\n{build.stderr}")
-    return site

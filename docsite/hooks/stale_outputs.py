@@ -1,0 +1,100 @@
+"""MkDocs hook, `mkdocs serve` only: a banner at the top of a page whose code changed since its
+outputs were verified (the record `make update-outputs` writes: docs/verified-with.json, key
+"blocks", docsite/verified.py), naming each such block, where its code comes from, and the command
+that refreshes the outputs.
+
+A writer who edits a snippet sees at once, on the served page, that the outputs under it are the
+old code's. `mkdocs build` (and `gh-deploy`, and `serve --clean`, which MkDocs starts as a build)
+never shows it: there a stale page fails the tests, which compare every output with a real run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from pathlib import Path
+
+from docsite import config as site_config
+from docsite import pages as docpages
+from docsite import verified
+
+log = logging.getLogger(f"mkdocs.hooks.{__name__}")
+H1_END = re.compile(r"</h1>", re.I)
+_serving = False  # set once, at start-up: hooks are loaded once per `mkdocs` invocation
+_recorded: dict[str, list[str]] | None = None  # the record, re-read before every (re)build
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_pre_build(config) -> None:
+    global _recorded
+    _recorded = None
+    if not _serving:
+        return
+    if Path(config.docs_dir).resolve() != site_config.DOCS.resolve():
+        log.warning(
+            "stale outputs: not checked, docsite is imported from %s, not from this project "
+            "(run `python -m mkdocs serve` from the project's root)",
+            site_config.ROOT,
+        )
+        return
+    path = Path(config.docs_dir) / site_config.VERIFIED_WITH.name
+    if path.is_file():
+        _recorded = json.loads(path.read_text(encoding="utf-8")).get(verified.KEY)
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    if _recorded is None or not page.file.src_uri.endswith(".md") or not page.file.abs_src_path:
+        return content
+    try:
+        source = docpages.load_page(Path(page.file.abs_src_path))
+    except (LookupError, OSError, ValueError) as error:
+        log.warning("stale outputs: %s not checked: %s", page.file.src_uri, error)
+        return content
+    stale = verified.stale_blocks(source, _recorded.get(source.name))
+    if not stale:
+        return content
+    match = H1_END.search(content)
+    at = match.end() if match else 0
+    return content[:at] + banner(stale) + content[at:]
+
+
+def banner(stale: list[docpages.Block]) -> str:
+    """A Material warning admonition, announced politely to screen readers (role="status")."""
+    items = "".join(f"<li>{_describe(block)}</li>" for block in stale)
+    if len(stale) == 1:
+        lead = "One code block on this page changed since its output was verified"
+        since = "from that block on"
+    else:
+        lead = f"{len(stale)} code blocks on this page changed since their outputs were verified"
+        since = "from the first of them on"
+    command = html.escape(site_config.UPDATE_COMMAND)
+    return (
+        '<div class="admonition warning stale-outputs" role="status">'
+        '<p class="admonition-title">Outputs not verified for this code</p>'
+        f"<p>{lead}, so the outputs {since} may not be what the code prints now:</p>"
+        f"<ul>{items}</ul>"
+        f"<p>Run <code>{command}</code> to run the pages again and refresh their outputs. "
+        "(Shown by <code>mkdocs serve</code> only: in <code>mkdocs build</code> a stale page "
+        "fails the tests.)</p>"
+        "</div>"
+    )
+
+
+def _describe(block: docpages.Block) -> str:
+    where = f"<code>{html.escape(block.page.relpath)}:{block.page_line}</code>"
+    origin = next((o for o in block.origins if o.source is not None), None)
+    if origin is None:
+        return f"block {block.index + 1}, {where}"
+    source = origin.source.relative_to(site_config.ROOT).as_posix()
+    section = f":{origin.section}" if origin.section else ""
+    return (
+        f"block {block.index + 1}, {where}: code from "
+        f"<code>{html.escape(source)}{html.escape(section)}</code> "
+        f"(line {origin.source_line})"
+    )

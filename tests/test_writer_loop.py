@@ -1,0 +1,257 @@
+"""The writer's loop: `make serve` (`python -m mkdocs serve`) rebuilds when a snippet a page
+includes changes, and while serving, a page whose code changed since its outputs were verified
+says so at its top (docsite/hooks/stale_outputs.py), until `make update-outputs` verifies them
+again. `mkdocs build` never shows that banner: there a stale page fails tests/test_pages.py.
+
+Shown on a scratch copy of the project, served on a free port; the record the banner compares
+with (docs/verified-with.json, key "blocks") is checked against every page here too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+from bs4 import BeautifulSoup
+
+from docsite import config, verified
+from docsite import pages as docpages
+
+PROJECT_PARTS = ("mkdocs.yml", "pyproject.toml", "docs", "snippets", "docsite", "tests")
+PROJECT_PARTS += ("tools", "overrides")
+PAGE = "part01-tensors.md"  # a short page; its snippet module's one printed label is changed
+SNIPPET = config.module_path(PAGE)
+OLD_LINE = 'print("requires_grad on int64:", error)'
+NEW_LINE = 'print("requires_grad on int64 (edited while serving):", error)'
+MARKER = "(edited while serving)"
+BANNER_TITLE = "Outputs not verified for this code"
+WAIT_S = 120  # for one rebuild to show; each takes a few seconds
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _copy_project(destination: Path) -> Path:
+    """The project without its rendered notebooks (the build is shorter), node_modules linked."""
+    destination.mkdir()
+    skip = config.NOTEBOOKS
+
+    def ignore(directory, names):
+        return [n for n in names if n == "__pycache__" or Path(directory, n) == skip]
+
+    for part in PROJECT_PARTS:
+        source = config.ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / part)
+    (destination / "node_modules").symlink_to(config.NODE_MODULES)
+    return destination
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _serving(project: Path) -> Iterator[tuple[str, Callable[[], str]]]:
+    """`python -m mkdocs serve` in `project`: the site's URL, and a function returning its log."""
+    port = _free_port()
+    log = project.parent / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=ENV,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as a whole below
+        )
+
+    def tail() -> str:
+        return log.read_text(encoding="utf-8", errors="replace")[-3000:]
+
+    try:
+        yield f"http://127.0.0.1:{port}{config.site().base_path}", tail
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=15)
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _page(html: str) -> SimpleNamespace:
+    """What a reader sees of a page: its code blocks, its output blocks and its banner."""
+    soup = BeautifulSoup(html, "html.parser")
+    code, outputs = [], []
+    for block in soup.select("article div.highlight"):
+        title = block.select_one(".filename")
+        text = block.find("code").get_text()
+        (outputs if title is not None and title.get_text() == "Output" else code).append(text)
+    banners = [
+        admonition
+        for admonition in soup.select("article .admonition")
+        if BANNER_TITLE in admonition.get_text()
+    ]
+    return SimpleNamespace(code="\n".join(code), outputs="\n".join(outputs), banners=banners)
+
+
+def _wait_for(url: str, done: Callable[[SimpleNamespace], bool], what: str, log) -> SimpleNamespace:
+    deadline = time.monotonic() + WAIT_S
+    seen = None
+    while time.monotonic() < deadline:
+        html = _fetch(url)
+        if html is not None:
+            seen = _page(html)
+            if done(seen):
+                return seen
+        time.sleep(0.3)
+    state = "never served" if seen is None else f"banners: {[b.get_text() for b in seen.banners]}"
+    raise AssertionError(f"{url}: {what} not within {WAIT_S} s ({state})\nserver log:\n{log()}")
+
+
+def _run(project: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def _pytest_args() -> list[str]:
+    """`make update-outputs`, for one page, in one process (-n 0 where pytest-xdist is)."""
+    args = ["pytest", "tests/test_pages.py", "--update-outputs", "-q", "-p", "no:cacheprovider"]
+    try:
+        import xdist  # noqa: F401
+    except ImportError:
+        return [*args, "-k", PAGE.removesuffix(".md")]
+    return [*args, "-n", "0", "-k", PAGE.removesuffix(".md")]
+
+
+def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(tmp_path):
+    """Serve a copy; edit one line of a snippet its page includes; the served page shows the new
+    code and a banner naming the block, where its code comes from and the command; `mkdocs build`
+    of that stale copy shows no banner; the update command makes the banner go and the new
+    output appear."""
+    project = _copy_project(tmp_path / "project")
+    snippet = project / SNIPPET
+    source = snippet.read_text(encoding="utf-8")
+    assert source.count(OLD_LINE) == 1, f"{SNIPPET} no longer has {OLD_LINE!r}: pick another line"
+    block = next(b for b in docpages.load_page(config.DOCS / PAGE).blocks if OLD_LINE in b.code)
+
+    with _serving(project) as (site, log):
+        url = site + config.site_path(PAGE)
+        fresh = _wait_for(url, lambda page: "requires_grad" in page.code, "the page", log)
+        assert not fresh.banners, (
+            f"{PAGE} is flagged as stale before any edit: run `{config.UPDATE_COMMAND}`"
+        )
+
+        # (b) one line of the snippet changed: the served page shows it, with the banner.
+        snippet.write_text(source.replace(OLD_LINE, NEW_LINE), encoding="utf-8")
+        stale = _wait_for(url, lambda page: MARKER in page.code, "the changed snippet", log)
+        assert MARKER not in stale.outputs  # the output is still the old code's
+        assert len(stale.banners) == 1, [b.get_text() for b in stale.banners]
+        banner = stale.banners[0]
+        assert banner.get("role") == "status" and "warning" in banner.get("class", [])
+        listed = [item.get_text(" ", strip=True) for item in banner.select("li")]
+        assert len(listed) == 1, listed  # only the changed block
+        assert f"docs/{PAGE}:{block.page_line}" in listed[0], listed
+        assert f"{SNIPPET}:{block.section}" in listed[0], listed
+        assert config.UPDATE_COMMAND in banner.get_text(), banner.get_text()
+        # Right under the page's title; a page whose code did not change has none.
+        assert banner.find_previous_sibling().name == "h1"
+        intro = _fetch(site)
+        assert intro is not None and "highlight" in intro and not _page(intro).banners
+
+        # (d) `mkdocs build` of the stale copy: the new code, and no banner.
+        built = tmp_path / "built"
+        build = _run(project, "mkdocs", "build", "--site-dir", str(built))
+        assert build.returncode == 0, build.stderr[-3000:]
+        page = _page((built / config.site_path(PAGE) / "index.html").read_text(encoding="utf-8"))
+        assert MARKER in page.code and not page.banners
+        footer = (built / config.site_path(PAGE) / "index.html").read_text(encoding="utf-8")
+        assert 'class="verified-with"' in footer  # still read from docs/verified-with.json
+
+        # (c) the update command runs the page again: the banner goes, the new output shows.
+        update = _run(project, *_pytest_args())
+        assert update.returncode == 0, update.stdout[-3000:] + update.stderr[-3000:]
+        _wait_for(
+            url,
+            lambda page: not page.banners and MARKER in page.outputs,
+            "the page verified again (no banner, the new output)",
+            log,
+        )
+    record = json.loads((project / "docs/verified-with.json").read_text(encoding="utf-8"))
+    new_code = block.code.replace(OLD_LINE, NEW_LINE)
+    assert record[verified.KEY][PAGE][block.index] == verified.code_hash(new_code)
+
+
+def test_the_committed_record_matches_every_page():
+    """docs/verified-with.json records the code every page's outputs were verified with, so a
+    served page is flagged only once someone changes its code."""
+    recorded = json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8")).get(verified.KEY)
+    assert recorded is not None, f"no record of the verified code: run `{config.UPDATE_COMMAND}`"
+    problems = [
+        f"{block.where()} changed since its output was verified"
+        for page in docpages.pages_with_code()
+        for block in verified.stale_blocks(page, recorded.get(page.name))
+    ]
+    problems += [
+        f"docs/{name} is recorded but has no code"
+        for name in sorted(set(recorded) - {p.name for p in docpages.pages_with_code()})
+    ]
+    assert not problems, "\n".join(problems) + f"\nrun `{config.UPDATE_COMMAND}`"
+
+
+def _fake_page(name: str, *codes: str) -> SimpleNamespace:
+    return SimpleNamespace(name=name, blocks=[SimpleNamespace(code=c) for c in codes])
+
+
+def test_the_record_keeps_pages_not_run_and_drops_pages_gone(tmp_path):
+    for name in ("kept.md", "ran.md", "now-without-code.md"):
+        (tmp_path / name).write_text("# A page\n", encoding="utf-8")
+    previous = {"kept.md": ["k"], "ran.md": ["old"], "gone.md": ["g"], "now-without-code.md": ["n"]}
+    merged = verified.merged_record(
+        [_fake_page("ran.md", "print(1)\n"), _fake_page("now-without-code.md")],
+        previous,
+        docs=tmp_path,
+    )
+    assert merged == {"kept.md": ["k"], "ran.md": [verified.code_hash("print(1)\n")]}
+
+
+def test_a_block_is_stale_when_its_code_or_position_is_not_the_recorded_one():
+    page = docpages.load_page(config.DOCS / PAGE)
+    hashes = verified.record([page])[PAGE]
+    assert verified.stale_blocks(page, hashes) == []
+    assert verified.stale_blocks(page, None) == page.blocks  # never verified
+    assert verified.stale_blocks(page, hashes[:-1]) == page.blocks[-1:]  # a block added
+    changed = [*hashes[:2], "0" * len(hashes[2]), *hashes[3:]]
+    assert verified.stale_blocks(page, changed) == [page.blocks[2]]
