@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,9 +27,8 @@ from bs4 import BeautifulSoup
 
 from docsite import config, verified
 from docsite import pages as docpages
+from tests.scratch_project import copy_project
 
-PROJECT_PARTS = ("mkdocs.yml", "pyproject.toml", "docs", "snippets", "docsite", "tests")
-PROJECT_PARTS += ("tools", "overrides")
 PAGE = "part01-tensors.md"  # a short page; its snippet module's one printed label is changed
 SNIPPET = config.module_path(PAGE)
 OLD_LINE = 'print("requires_grad on int64:", error)'
@@ -39,24 +37,6 @@ MARKER = "(edited while serving)"
 BANNER_TITLE = "Outputs not verified for this code"
 WAIT_S = 120  # for one rebuild to show; each takes a few seconds
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-
-
-def _copy_project(destination: Path) -> Path:
-    """The project without its rendered notebooks (the build is shorter), node_modules linked."""
-    destination.mkdir()
-    skip = config.NOTEBOOKS
-
-    def ignore(directory, names):
-        return [n for n in names if n == "__pycache__" or Path(directory, n) == skip]
-
-    for part in PROJECT_PARTS:
-        source = config.ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part, ignore=ignore)
-        else:
-            shutil.copy2(source, destination / part)
-    (destination / "node_modules").symlink_to(config.NODE_MODULES)
-    return destination
 
 
 def _free_port() -> int:
@@ -161,7 +141,7 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
     code and a banner naming the block, where its code comes from and the command; `mkdocs build`
     of that stale copy shows no banner; the update command makes the banner go and the new
     output appear."""
-    project = _copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", notebooks=False)
     snippet = project / SNIPPET
     source = snippet.read_text(encoding="utf-8")
     assert source.count(OLD_LINE) == 1, f"{SNIPPET} no longer has {OLD_LINE!r}: pick another line"
