@@ -4,7 +4,8 @@
 - `pages`: a page as MkDocs reads it, expanded, cut into blocks, each line traced to its origin.
 - `running`: a page's blocks run in a brand-new Python process (`page_worker`), as a reader would.
 - `update`: every write of `make update-outputs` (outputs, generated files, notebooks, the record).
-- `notebooks`, `notebook_markdown`: each page with code as a Jupyter notebook.
+- `notebooks`, `notebook_markdown`: each page with code as a Jupyter notebook;
+  `page_notebooks`: which built page has which notebook (for the notebook hooks).
 - `reading_time`: how long a page takes to read.
 - `server`: a built site served as GitHub Pages serves it.
 - `hooks/`: the MkDocs hooks, one feature per file (mkdocs.yml lists them).

@@ -189,7 +189,8 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
-        # The page this notebook is generated from (docsite/hooks/notebook_links.py links the two).
+        # The page this notebook is generated from (docsite/hooks/notebook_links.py links the two,
+        # docsite/page_notebooks.py reads it).
         PAGE_KEY: page.name,
     }
     title = title or f"# {page.stem}"

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.hooks.katex")  # under "mkdocs": a warning fails --strict
 # pymdownx.arithmatex (generic mode) writes \(inline\) and \[display\] math, HTML-escaped, in
-# a span or div of class "arithmatex"; docsite/hooks/notebook_links.py marks notebook math up
+# a span or div of class "arithmatex"; docsite/hooks/notebook_pages.py marks notebook math up
 # the same way.
 ARITHMATEX = re.compile(
     r'(?P<open><(?P<tag>span|div) class="arithmatex">)(?P<tex>[^<]*)(?P<close></(?P=tag)>)'

@@ -23,7 +23,7 @@ DIAGRAM = re.compile(r'(<pre\b[^>]*\bclass="mermaid"[^>]*><code>)(.*?)(</code></
 
 
 def on_page_content(content: str, page, config, files) -> str:
-    if not page.file.src_uri.endswith(".md"):  # a notebook: hooks/notebook_links.py escapes it
+    if not page.file.src_uri.endswith(".md"):  # a notebook: hooks/notebook_pages.py escapes it
         return content
     return DIAGRAM.sub(lambda m: m[1] + html.escape(m[2], quote=False) + m[3], content)
 
