@@ -70,14 +70,15 @@ browser: $(VENV)/.installed
 serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m mkdocs serve
 
-# Every core (pytest-xdist): tests that share a page run or a browser stay in one worker
-# (`xdist_group`, tests/conftest.py); the summary ends with each test module's time.
+# Every core (pytest-xdist); what several tests share (a page run, the built site, a browser
+# pass) is computed once per session (tests/conftest.py); the summary ends with each test
+# module's time.
 test: setup
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 # Only the page blocks, each compared with the page (fast loop while writing a page).
 check-pages: $(VENV)/.installed
-	$(BIN)/pytest tests/test_pages.py -n auto --dist loadgroup
+	$(BIN)/pytest tests/test_pages.py -n auto
 
 # Rewrite every output block, generated plot and docs/verified-with.json from a real run,
 # then every notebook under docs/notebooks/ from the rewritten pages (tests/conftest.py).

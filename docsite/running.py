@@ -40,11 +40,12 @@ class PageRun:
     The process's environment is this one's, with `snippets` importable from this checkout.
     """
 
-    def __init__(self, page: Page, device: str = "cpu"):
+    def __init__(self, page: Page, device: str = "cpu", share=None):
         self.page = page
         self.device = device
         self.results: list[Result] = []
         self.files: dict[str, bytes] = {}
+        self._share = share  # see PageRuns
 
     def result(self, index: int) -> Result:
         self.run_all()
@@ -52,8 +53,15 @@ class PageRun:
 
     def run_all(self) -> list[Result]:
         if not self.results and self.page.blocks:
-            self.results = self._run()
+            if self._share is None:
+                self.results = self._run()
+            else:
+                key = f"{self.page.stem}-{self.device}"
+                self.results, self.files = self._share(key, self._run_and_files)
         return self.results
+
+    def _run_and_files(self) -> tuple[list[Result], dict[str, bytes]]:
+        return self._run(), self.files
 
     def failed_before(self, index: int) -> Block | None:
         for block, result in zip(self.page.blocks[:index], self.results, strict=False):
@@ -166,15 +174,19 @@ def normalise_device(text: str) -> str:
 
 class PageRuns:
     """One `PageRun` per page and device for a whole test session, so each page runs once however
-    many tests read its results (and `make update-outputs` writes what those runs printed)."""
+    many tests read its results (and `make update-outputs` writes what those runs printed).
 
-    def __init__(self) -> None:
+    `share(key, compute)`, when given, runs `compute` once for all the processes of a session
+    (the test workers) and hands each the same (results, files)."""
+
+    def __init__(self, share=None) -> None:
         self._runs: dict[tuple[str, str], PageRun] = {}
+        self._share = share
 
     def get(self, page: Page, device: str = "cpu") -> PageRun:
         key = (page.name, device)
         if key not in self._runs:
-            self._runs[key] = PageRun(page, device)
+            self._runs[key] = PageRun(page, device, share=self._share)
         return self._runs[key]
 
     def started(self, device: str = "cpu") -> list[PageRun]:

@@ -2,14 +2,18 @@
 the session's page runs and the site built once, parallel runs (pytest-xdist), and the report at
 the end: each module's test time and the facts the pages' runs measured.
 
-`make test` runs the suite on every core (`-n auto --dist loadgroup`): tests marked with the same
-`xdist_group` run in one worker (a page's blocks share one run of the page; the browser tests of
-one screen share one Chromium). `--update-outputs` always runs in one process, so every write
-happens once, at the end (docsite/update.py).
+`make test` runs the suite on every core (pytest-xdist, `-n auto`). Whatever several tests share
+is computed once per test session whichever worker asks first (`once_per_session`): a page's run,
+the site's build, a browser pass over every page; the others wait for it and read it. (Not
+xdist's `loadgroup` scheduling: with pytest 9.2 it silently stops grouping, pytest-xdist#1386.)
+`--update-outputs` always runs in one process, so every write happens once, at the end
+(docsite/update.py).
 """
 
 from __future__ import annotations
 
+import pickle
+import re
 import time
 from collections import defaultdict
 
@@ -47,25 +51,35 @@ def in_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def shared_folder(config, tmp_path_factory):
+    """A folder every worker of this test session sees (the session's own when there is one)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if in_worker(config) else base
+
+
+def once_per_session(config, tmp_path_factory, key: str, compute):
+    """`compute()`, run once per test session however many workers ask: the first computes it
+    (under a lock) and keeps it pickled in the shared folder; the others wait and read it."""
+    if not in_worker(config):
+        return compute()
+    from filelock import FileLock
+
+    folder = shared_folder(config, tmp_path_factory) / "once"
+    folder.mkdir(exist_ok=True)
+    path = folder / (re.sub(r"[^\w.-]", "_", key) + ".pickle")
+    with FileLock(str(path) + ".lock"):
+        if path.is_file():
+            return pickle.loads(path.read_bytes())
+        value = compute()
+        path.write_bytes(pickle.dumps(value))
+        return value
+
+
 def worker_count(config) -> int:
     """How many processes run tests at once: the workers, or 1."""
     if in_worker(config):
         return int(config.workerinput["workercount"])
     return 1
-
-
-# Browser tests that share a module-scoped fixture (one Chromium, one pass over every page on a
-# screen size) run in one worker; other browser tests of the module form a group of their own.
-SHARED_BROWSER_FIXTURES = ("reports", "phone_reports", "faults")
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "chromium" not in fixtures:
-            continue
-        shared = next((name for name in SHARED_BROWSER_FIXTURES if name in fixtures), "chromium")
-        item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{shared}"))
 
 
 def selected_devices(config) -> tuple[str, ...]:
@@ -98,11 +112,15 @@ RUNS = pytest.StashKey()  # the session's page runs (docsite.running.PageRuns)
 
 
 @pytest.fixture(scope="session")
-def page_runs(request):
-    """Each page run once per device for the whole session, however many tests read it."""
+def page_runs(request, tmp_path_factory):
+    """Each page run once per device for the whole test session, however many tests (and
+    workers) read it."""
     from docsite.running import PageRuns
 
-    return request.config.stash.setdefault(RUNS, PageRuns())
+    def share(key, compute):
+        return once_per_session(request.config, tmp_path_factory, f"page-run-{key}", compute)
+
+    return request.config.stash.setdefault(RUNS, PageRuns(share=share))
 
 
 def pytest_sessionfinish(session):
@@ -189,9 +207,7 @@ def built_site(tmp_path_factory, request):
 
     from docsite import config
 
-    shared = tmp_path_factory.getbasetemp()
-    if in_worker(request.config):
-        shared = shared.parent  # the session's folder, above each worker's own
+    shared = shared_folder(request.config, tmp_path_factory)
     site = shared / "built-site"
     with FileLock(str(shared / "built-site.lock")):
         failed = shared / "built-site.failed"

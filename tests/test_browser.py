@@ -25,6 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from docsite import config
 from docsite.server import site_pages
+from tests.conftest import once_per_session
 from tests.scratch_project import build_variant
 from tests.site_checker import PHONE, READ_TO_THE_END, check_pages, serve
 from tests.site_search import distinctive_terms, search
@@ -54,9 +55,14 @@ def summary(reports, attribute) -> str:
 
 
 @pytest.fixture(scope="module")
-def reports(chromium, served_site, built_site):
+def reports(request, tmp_path_factory, chromium, served_site, built_site):
     pages = [*site_pages(built_site), "404.html"]
-    return check_pages(chromium, served_site, pages)
+    return once_per_session(
+        request.config,
+        tmp_path_factory,
+        "laptop-reports",
+        lambda: check_pages(chromium, served_site, pages),
+    )
 
 
 def test_every_page_of_the_site_is_checked(reports):
@@ -382,19 +388,22 @@ The page still renders without them.
 
 
 @pytest.fixture(scope="module")
-def faults(chromium, tmp_path_factory):
-    site = build_variant(tmp_path_factory.mktemp("variant"), FAULT_PAGES)
-    pages = [name.removesuffix(".md") + "/" for name in FAULT_PAGES]
-    with serve(site, SITE.base_path) as server:
-        reports = check_pages(
-            chromium,
-            server,
-            pages,
-            accessibility={"checks/features/", "checks/inaccessible/"},
-            render_timeout_ms=10000,
-        )
-    found = {path.split("/")[1]: report for path, report in reports.items()}
-    return {**found, "build.log": (site.parent / "build.log").read_text(encoding="utf-8")}
+def faults(request, chromium, tmp_path_factory):
+    def check() -> dict:
+        site = build_variant(tmp_path_factory.mktemp("variant"), FAULT_PAGES)
+        pages = [name.removesuffix(".md") + "/" for name in FAULT_PAGES]
+        with serve(site, SITE.base_path) as server:
+            reports = check_pages(
+                chromium,
+                server,
+                pages,
+                accessibility={"checks/features/", "checks/inaccessible/"},
+                render_timeout_ms=10000,
+            )
+        found = {path.split("/")[1]: report for path, report in reports.items()}
+        return {**found, "build.log": (site.parent / "build.log").read_text(encoding="utf-8")}
+
+    return once_per_session(request.config, tmp_path_factory, "fault-reports", check)
 
 
 def test_a_page_using_every_feature_passes(faults):

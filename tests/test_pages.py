@@ -21,16 +21,6 @@ PAGES = {page.path: page for page in docpages.pages()}
 BLOCKS = [block for page in PAGES.values() for block in page.blocks]
 
 
-def one_worker_per_page(items, id_of=lambda item: item.name):
-    """Parameters whose tests run in the same xdist worker when they share a page, so that the
-    page runs once (conftest.py: `--dist loadgroup`)."""
-    return [
-        pytest.param(item, id=id_of(item), marks=pytest.mark.xdist_group(f"page:{page.name}"))
-        for item in items
-        for page in [getattr(item, "page", item)]
-    ]
-
-
 def _diff(expected: str, actual: str, block: docpages.Block) -> str:
     lines = difflib.unified_diff(
         expected.splitlines(keepends=True),
@@ -41,7 +31,7 @@ def _diff(expected: str, actual: str, block: docpages.Block) -> str:
     return "".join(lines)
 
 
-@pytest.mark.parametrize("block", one_worker_per_page(BLOCKS, id_of=lambda b: b.id))
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
 def test_block(block: docpages.Block, device: str, page_runs, request, record_property):
     run = page_runs.get(block.page, device)
     result = run.result(block.index)
@@ -78,7 +68,7 @@ def test_every_python_block_is_executed(page: docpages.Page):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", one_worker_per_page(PAGES.values()))
+@pytest.mark.parametrize("page", PAGES.values(), ids=[p.name for p in PAGES.values()])
 def test_generated_files_are_current(page: docpages.Page, page_runs, request):
     """Files a page's code writes (plots) are committed under docs/generated/<page>/, unchanged."""
     written = page_runs.get(page, "cpu").written_files()
