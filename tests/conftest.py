@@ -12,6 +12,7 @@ xdist's `loadgroup` scheduling: with pytest 9.2 it silently stops grouping, pyte
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import time
@@ -190,9 +191,19 @@ class SessionReport:
             )
 
 
+# In parallel workers, the pages' own processes share the cores with the other workers: there a
+# thread that waits for its peers sleeps instead of spinning (OpenMP's wait policy says how idle
+# threads wait, never what they compute), or a page that trains a small model on every core
+# runs some 20 times slower while another process holds a core.
+SHARED_CORES_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
 def pytest_configure(config):
     if not in_worker(config):  # the main process sees every worker's reports
         config.pluginmanager.register(SessionReport(config), "session-report")
+    else:
+        for name, value in SHARED_CORES_ENV.items():
+            os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session")
