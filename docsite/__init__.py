@@ -6,6 +6,7 @@
 - `update`: every write of `make update-outputs` (outputs, generated files, notebooks, the record).
 - `notebooks`, `notebook_markdown`: each page with code as a Jupyter notebook;
   `page_notebooks`: which built page has which notebook (for the notebook hooks).
+- `page_html`: where the hooks put what they add to a page (under its title).
 - `reading_time`: how long a page takes to read.
 - `server`: a built site served as GitHub Pages serves it.
 - `hooks/`: the MkDocs hooks, one feature per file (mkdocs.yml lists them).

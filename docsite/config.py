@@ -79,15 +79,31 @@ def branch_from_edit_uri(edit_uri: str | None) -> str:
 class Site:
     """What the rest of the project needs from mkdocs.yml."""
 
+    site_name: str
     site_url: str
-    repo_url: str
+    repo_url: str  # without a trailing slash
     branch: str
     docs_dir: Path
+    docs_in_repo: str  # the docs folder relative to the repository root, e.g. "docs"
+    use_directory_urls: bool
     nav_pages: tuple[str, ...]  # every page of the nav, in order ('index.md', ...)
 
     @property
     def base_path(self) -> str:
         return base_path(self.site_url)
+
+    def page_url(self, name: str) -> str:
+        """Absolute URL of the page built from docs/<name> (a .md path)."""
+        stem = name.removesuffix(".md")
+        if stem == "index" or stem.endswith("/index"):
+            path = stem.removesuffix("index")
+        else:
+            path = stem + "/" if self.use_directory_urls else stem + ".html"
+        return self.site_url.rstrip("/") + "/" + path
+
+    def file_url(self, name: str) -> str:
+        """Absolute URL of any other file under docs/."""
+        return self.site_url.rstrip("/") + "/" + name
 
 
 def _nav_files(nav) -> list[str]:
@@ -103,11 +119,16 @@ def _nav_files(nav) -> list[str]:
 
 def site_of(config) -> Site:
     """The facts of a loaded MkDocs config (a hook's `config`, or `mkdocs_config()`)."""
+    root = Path(config.config_file_path).resolve().parent
+    docs_dir = Path(config.docs_dir)
     return Site(
+        site_name=config.site_name,
         site_url=config.site_url or "/",
-        repo_url=config.repo_url or "",
+        repo_url=(config.repo_url or "").rstrip("/"),
         branch=branch_from_edit_uri(config.edit_uri),
-        docs_dir=Path(config.docs_dir),
+        docs_dir=docs_dir,
+        docs_in_repo=docs_dir.resolve().relative_to(root).as_posix(),
+        use_directory_urls=config.use_directory_urls,
         nav_pages=tuple(_nav_files(config.nav)),
     )
 

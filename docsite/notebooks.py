@@ -21,10 +21,7 @@ an unchanged page gives the same bytes and a stale notebook is a plain byte diff
 from __future__ import annotations
 
 import argparse
-import functools
-import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -33,6 +30,7 @@ from nbformat import v4
 from docsite import config
 from docsite import pages as docpages
 from docsite.notebook_markdown import MarkdownCell, Prose
+from docsite.verified import recorded
 
 NOTEBOOKS = config.NOTEBOOKS
 UPDATE_COMMAND = config.UPDATE_COMMAND
@@ -52,48 +50,6 @@ import torch
 if torch.__version__.split("+")[0] != "{torch_release}":
     print(f"The outputs shown come from torch {torch}; this is torch {{torch.__version__}}.")
 """
-
-
-@dataclass(frozen=True)
-class Site:
-    """What a notebook needs to know about the site, from mkdocs.yml."""
-
-    site_name: str
-    site_url: str
-    repo_url: str
-    branch: str
-    docs_in_repo: str  # the docs folder relative to the repository root, e.g. "docs"
-    use_directory_urls: bool
-
-    def page_url(self, name: str) -> str:
-        """Absolute URL of the page built from docs/<name> (a .md path)."""
-        stem = name.removesuffix(".md")
-        if stem == "index" or stem.endswith("/index"):
-            path = stem.removesuffix("index")
-        else:
-            path = stem + "/" if self.use_directory_urls else stem + ".html"
-        return self.site_url.rstrip("/") + "/" + path
-
-    def file_url(self, name: str) -> str:
-        return self.site_url.rstrip("/") + "/" + name
-
-
-@functools.cache
-def site() -> Site:
-    loaded = config.mkdocs_config()
-    docs_in_repo = Path(loaded.docs_dir).resolve().relative_to(config.ROOT).as_posix()
-    return Site(
-        site_name=loaded.site_name,
-        site_url=loaded.site_url or "",
-        repo_url=(loaded.repo_url or "").rstrip("/"),
-        branch=config.branch_from_edit_uri(loaded.edit_uri),
-        docs_in_repo=docs_in_repo,
-        use_directory_urls=loaded.use_directory_urls,
-    )
-
-
-def verified_with() -> dict:
-    return json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))
 
 
 def notebook_path(page: docpages.Page) -> Path:
@@ -133,7 +89,7 @@ def _cell_id(page: docpages.Page, index: int) -> str:
     return f"{stem}-{index:03d}"
 
 
-def _header(page: docpages.Page, title: str, site: Site, verified: dict) -> str:
+def _header(page: docpages.Page, title: str, site: config.Site, verified: dict) -> str:
     url = site.page_url(page.name)
     return (
         f"{title}\n\n"
@@ -149,7 +105,7 @@ def _header(page: docpages.Page, title: str, site: Site, verified: dict) -> str:
 
 def build(page: docpages.Page) -> nbformat.NotebookNode:
     """The page as a notebook: header, set-up cell, then its prose and code in page order."""
-    site_info, verified = site(), verified_with()
+    site_info, verified = config.site(), recorded()
     expanded = list(page.expanded)
     start = 0
     if expanded and expanded[0].strip() == "---":  # front matter is for MkDocs only

@@ -7,7 +7,6 @@ Called once, at the end of a test session that ran the pages (tests/conftest.py)
 from __future__ import annotations
 
 import json
-import platform
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,13 +40,6 @@ def rewrite_outputs(page: Page, outputs: list[str]) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         lines[start:end] = replacement
     return "\n".join(lines) + "\n"
-
-
-def verified_with() -> dict:
-    """What the outputs are verified with: this torch, on the CPU, under this Python."""
-    import torch
-
-    return {"torch": torch.__version__, "device": "cpu", "python": platform.python_version()}
 
 
 def _complete(run: PageRun) -> bool:
@@ -95,13 +87,9 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         if folder.is_dir() and not any(folder.rglob("*")):
             shutil.rmtree(folder)
     if ran:
-        previous = (
-            json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))
-            if config.VERIFIED_WITH.is_file()
-            else {}
-        ).get(verified.KEY, {})
+        previous = verified.recorded().get(verified.KEY, {})
         blocks = verified.merged_record(verified_pages, previous)
-        record = json.dumps({**verified_with(), verified.KEY: blocks}, indent=2) + "\n"
+        record = json.dumps({**verified.this_setup(), verified.KEY: blocks}, indent=2) + "\n"
         write(config.VERIFIED_WITH, record.encode())
         # The notebooks are generated from the pages: regenerate them from the rewritten ones.
         changed += notebooks.write_all()

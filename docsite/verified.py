@@ -9,6 +9,8 @@ shows; `mkdocs serve` says so at the top of the page (docsite/hooks/stale_output
 from __future__ import annotations
 
 import hashlib
+import json
+import platform
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -17,6 +19,20 @@ from docsite.pages import Block, Page
 
 KEY = "blocks"  # the record's key in docs/verified-with.json
 HASH_LENGTH = 16  # hex digits of sha256 kept: short, and no accidental match in practice
+
+
+def recorded(docs: Path = config.DOCS) -> dict:
+    """docs/verified-with.json as `make update-outputs` last wrote it ({} if there is none): the
+    torch, device and Python the outputs come from, and the "blocks" record."""
+    path = docs / config.VERIFIED_WITH.name
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def this_setup() -> dict:
+    """What a run here verifies outputs with: this torch, on the CPU, under this Python."""
+    import torch
+
+    return {"torch": torch.__version__, "device": "cpu", "python": platform.python_version()}
 
 
 def code_hash(code: str) -> str:

@@ -76,13 +76,6 @@ def once_per_session(config, tmp_path_factory, key: str, compute):
         return value
 
 
-def worker_count(config) -> int:
-    """How many processes run tests at once: the workers, or 1."""
-    if in_worker(config):
-        return int(config.workerinput["workercount"])
-    return 1
-
-
 def selected_devices(config) -> tuple[str, ...]:
     choice = config.getoption("--device")
     if config.getoption("--update-outputs"):
@@ -208,34 +201,30 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, request):
-    """The site built with `mkdocs build --strict` (warnings fail it), once per test session:
-    parallel workers share one build (the first to ask builds it, under a lock)."""
-    import os
+    """The site built with `mkdocs build --strict` (warnings fail it), once per test session,
+    whichever worker asks first."""
     import subprocess
     import sys
 
-    from filelock import FileLock
-
     from docsite import config
 
-    shared = shared_folder(request.config, tmp_path_factory)
-    site = shared / "built-site"
-    with FileLock(str(shared / "built-site.lock")):
-        failed = shared / "built-site.failed"
-        if failed.is_file():
-            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
-        if not (site / "index.html").is_file():
-            build = subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                cwd=config.ROOT,
-                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if build.returncode != 0:
-                failed.write_text(f"mkdocs build --strict failed:\n{build.stderr}", "utf-8")
-                pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+    site = shared_folder(request.config, tmp_path_factory) / "built-site"
+
+    def build() -> str | None:
+        """The build's error output when it fails, else None."""
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+            cwd=config.ROOT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stderr if done.returncode else None
+
+    error = once_per_session(request.config, tmp_path_factory, "built-site", build)
+    if error is not None:
+        pytest.fail(f"mkdocs build --strict failed:\n{error}", pytrace=False)
     return site
 
 

@@ -33,7 +33,7 @@ from tests.site_search import distinctive_terms, search
 pytestmark = pytest.mark.browser
 
 SITE = config.site()
-REPO_URL = SITE.repo_url.rstrip("/")
+REPO_URL = SITE.repo_url
 
 
 def nav_pages() -> list[str]:

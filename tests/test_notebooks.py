@@ -146,7 +146,7 @@ def test_material_markdown_becomes_jupyter_markdown():
     origins = [docpages.Origin(number) for number in range(1, len(lines) + 1)]
     page = docpages.Page(config.DOCS / "part99-example.md", lines, lines, origins)
     page.blocks = docpages.blocks_of(page)
-    site = notebooks.site().site_url.rstrip("/")
+    site = config.site().site_url.rstrip("/")
     nb = notebooks.build(page)
     assert nb.cells[0].source.startswith("# Title\n")
     assert [(c.cell_type, c.source) for c in nb.cells[2:]] == [
@@ -361,14 +361,9 @@ class _Links(HTMLParser):
             self._open = None
 
 
-def _page_dir(page: docpages.Page) -> str:
-    """The page's folder in the built site (use_directory_urls)."""
-    return "" if page.stem == "index" else page.stem.removesuffix("/index")
-
-
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_site_links_the_page_to_its_notebook(page: docpages.Page, built_site: Path):
-    url_dir = _page_dir(page)
+    url_dir = config.site_path(page.name)
     html = (built_site / url_dir / "index.html").read_text(encoding="utf-8")
     parser = _Links()
     parser.feed(html)
@@ -385,7 +380,7 @@ def test_site_links_the_page_to_its_notebook(page: docpages.Page, built_site: Pa
 
     colab = by_text.get("Open in Colab")
     assert colab is not None, f"{page.relpath}: no 'Open in Colab' link in the built page"
-    site = notebooks.site()
+    site = config.site()
     owner_repo = site.repo_url.removeprefix("https://github.com/")
     in_repo = notebooks.notebook_path(page).relative_to(config.ROOT).as_posix()
     assert colab["href"] == (

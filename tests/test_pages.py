@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from docsite import config, running, update
+from docsite import config, running, verified
 from docsite import pages as docpages
 from tests.conftest import BLOCK_EXECUTED
 
@@ -89,7 +89,7 @@ def test_generated_files_are_current(page: docpages.Page, page_runs, request):
 
 def test_outputs_record_the_torch_that_verified_them(request):
     """The version shown on every page is the one the outputs were produced with."""
-    current = update.verified_with()
+    current = verified.this_setup()
     if request.config.getoption("--update-outputs"):
         return  # docsite/update.py writes it at the end of the session
     recorded = json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))

@@ -60,7 +60,7 @@ def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_s
     problems = []
     for name, reading in readings.items():
         label = reading_time.minutes_label(reading)
-        url = "index.html" if name == "index.md" else name.removesuffix(".md") + "/index.html"
+        url = config.site_path(name) + "index.html"
         page = (built_site / url).read_text(encoding="utf-8")
         if not re.search(rf'</h1><p class="reading-time">{label} read</p>', page):
             problems.append(f"{url}: no '{label} read' right under the title")

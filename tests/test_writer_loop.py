@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 
 from docsite import config, verified
 from docsite import pages as docpages
-from tests.scratch_project import copy_project
+from tests.scratch_project import copy_project, run_pytest
 
 PAGE = "part01-tensors.md"  # a short page; its snippet module's one printed label is changed
 SNIPPET = config.module_path(PAGE)
@@ -126,16 +126,6 @@ def _run(project: Path, *args: str, timeout: int = 300) -> subprocess.CompletedP
     )
 
 
-def _pytest_args() -> list[str]:
-    """`make update-outputs`, for one page, in one process (-n 0 where pytest-xdist is)."""
-    args = ["pytest", "tests/test_pages.py", "--update-outputs", "-q", "-p", "no:cacheprovider"]
-    try:
-        import xdist  # noqa: F401
-    except ImportError:
-        return [*args, "-k", PAGE.removesuffix(".md")]
-    return [*args, "-n", "0", "-k", PAGE.removesuffix(".md")]
-
-
 def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(tmp_path):
     """Serve a copy; edit one line of a snippet its page includes; the served page shows the new
     code and a banner naming the block, where its code comes from and the command; `mkdocs build`
@@ -181,7 +171,7 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
         assert 'class="verified-with"' in footer  # still read from docs/verified-with.json
 
         # (c) the update command runs the page again: the banner goes, the new output shows.
-        update = _run(project, *_pytest_args())
+        update = run_pytest(project, "--update-outputs", select=PAGE.removesuffix(".md"))
         assert update.returncode == 0, update.stdout[-3000:] + update.stderr[-3000:]
         _wait_for(
             url,

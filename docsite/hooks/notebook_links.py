@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
-from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from mkdocs.utils import get_relative_url
 
 from docsite.config import site_of
+from docsite.page_html import after_title
 from docsite.page_notebooks import is_notebook, notebooks_by_page
 
-H1_END = re.compile(r"</h1>", re.I)
 _notebook_of: dict[str, str] = {}  # page src_uri -> notebook src_uri
 
 
@@ -53,10 +51,7 @@ def on_page_content(content: str, page, config, files) -> str:
     if view:
         links.append(_link(view, "View the notebook"))
     bar = '<p class="notebook-links">' + "\n".join(links) + "</p>"
-    match = H1_END.search(content)
-    if match is None:
-        return bar + content
-    return content[: match.end()] + bar + content[match.end() :]
+    return after_title(content, bar)
 
 
 def _colab_url(config, notebook_uri: str) -> str | None:
@@ -65,11 +60,9 @@ def _colab_url(config, notebook_uri: str) -> str | None:
     if repo.netloc != "github.com":
         return None
     owner_repo = repo.path.strip("/").removesuffix(".git")
-    root = Path(config.config_file_path).resolve().parent
-    docs = site.docs_dir.resolve().relative_to(root).as_posix()
     return (
         "https://colab.research.google.com/github/"
-        f"{owner_repo}/blob/{site.branch}/{docs}/{notebook_uri}"
+        f"{owner_repo}/blob/{site.branch}/{site.docs_in_repo}/{notebook_uri}"
     )
 
 

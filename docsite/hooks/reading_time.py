@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from docsite.config import INTRO_PAGE
+from docsite.page_html import after_title
 from docsite.reading_time import (
     BUDGETS,
     SECONDS_PER_LINE,
@@ -18,7 +19,6 @@ from docsite.reading_time import (
     minutes_label,
 )
 
-H1_END = re.compile(r"</h1>", re.I)
 PART_ITEM = re.compile(r"^(?P<item>\d+\.\s+\[[^\]]+\]\((?P<target>[\w-]+\.md)\).*)$", re.M)
 _readings: dict[str, Reading] = {}
 
@@ -43,10 +43,7 @@ def on_page_content(content: str, page, config, files) -> str:
     if reading is None:  # a rendered notebook: its page shows the minutes
         return content
     label = f'<p class="reading-time">{minutes_label(reading)} read</p>'
-    match = H1_END.search(content)
-    if match is None:
-        return label + content
-    return content[: match.end()] + label + content[match.end() :]
+    return after_title(content, label)
 
 
 def _annotate_contents(markdown_text: str) -> str:

@@ -11,17 +11,15 @@ never shows it: there a stale page fails the tests, which compare every output w
 from __future__ import annotations
 
 import html
-import json
 import logging
-import re
 from pathlib import Path
 
 from docsite import config as site_config
 from docsite import pages as docpages
 from docsite import verified
+from docsite.page_html import after_title
 
 log = logging.getLogger(f"mkdocs.hooks.{__name__}")
-H1_END = re.compile(r"</h1>", re.I)
 _serving = False  # set once, at start-up: hooks are loaded once per `mkdocs` invocation
 _recorded: dict[str, list[str]] | None = None  # the record, re-read before every (re)build
 
@@ -43,9 +41,7 @@ def on_pre_build(config) -> None:
             site_config.ROOT,
         )
         return
-    path = Path(config.docs_dir) / site_config.VERIFIED_WITH.name
-    if path.is_file():
-        _recorded = json.loads(path.read_text(encoding="utf-8")).get(verified.KEY)
+    _recorded = verified.recorded(Path(config.docs_dir)).get(verified.KEY)
 
 
 def on_page_content(content: str, page, config, files) -> str:
@@ -59,9 +55,7 @@ def on_page_content(content: str, page, config, files) -> str:
     stale = verified.stale_blocks(source, _recorded.get(source.name))
     if not stale:
         return content
-    match = H1_END.search(content)
-    at = match.end() if match else 0
-    return content[:at] + banner(stale) + content[at:]
+    return after_title(content, banner(stale))
 
 
 def banner(stale: list[docpages.Block]) -> str:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from docsite import verified
 
 
 def on_config(config):
-    recorded = Path(config.docs_dir) / "verified-with.json"
-    if recorded.is_file():
-        config.extra["verified_with"] = json.loads(recorded.read_text(encoding="utf-8"))
+    record = verified.recorded(Path(config.docs_dir))
+    if record:
+        config.extra["verified_with"] = record
     return config
