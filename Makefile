@@ -5,7 +5,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve test check-pages update-outputs build lint benchmark browser
+.PHONY: setup serve test check-pages time-pages update-outputs build lint benchmark browser
 
 setup: $(VENV)/.installed node_modules/.installed browser
 
@@ -79,6 +79,11 @@ test: setup
 # Only the page blocks, each compared with the page (fast loop while writing a page).
 check-pages: $(VENV)/.installed
 	$(BIN)/pytest tests/test_pages.py -n auto
+
+# Each page's run on one thread, start-up and blocks apart, against the time budgets
+# (docsite/page_timing.py); exit 1 when one is exceeded. Not part of `test`: run it on an idle machine.
+time-pages: $(VENV)/.installed
+	$(BIN)/python -m tools.time_pages
 
 # Rewrite every output block, generated plot and docs/verified-with.json from a real run,
 # then every notebook under docs/notebooks/ from the rewritten pages (tests/conftest.py).

@@ -106,12 +106,13 @@ class Site:
         return self.site_url.rstrip("/") + "/" + name
 
 
-def _nav_files(nav) -> list[str]:
+def nav_files(nav) -> list[str]:
+    """The .md pages of a nav (or of one of its sections), in order."""
     files: list[str] = []
     for item in nav or []:
         value = next(iter(item.values())) if isinstance(item, dict) else item
         if isinstance(value, list):
-            files += _nav_files(value)
+            files += nav_files(value)
         elif isinstance(value, str) and value.endswith(".md"):
             files.append(value)
     return files
@@ -129,7 +130,7 @@ def site_of(config) -> Site:
         docs_dir=docs_dir,
         docs_in_repo=docs_dir.resolve().relative_to(root).as_posix(),
         use_directory_urls=config.use_directory_urls,
-        nav_pages=tuple(_nav_files(config.nav)),
+        nav_pages=tuple(nav_files(config.nav)),
     )
 
 

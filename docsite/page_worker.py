@@ -5,7 +5,8 @@ scratch working directory. SPEC is a JSON file: ``{"device": "cpu", "blocks": [{
 "filename": ..., "first_line": ...}, ...]}``; RESULT receives one JSON object per block:
 ``output`` (what it printed), ``error`` (a traceback, or None), ``random_so_far`` (a random
 generator changed during it or an earlier block), ``unseeded_draw`` (it drew random numbers while
-the page had not seeded torch) and ``missing_name`` (the name of a NameError).
+the page had not seeded torch), ``missing_name`` (the name of a NameError) and ``seconds`` (the
+block's wall time).
 
 Nothing is set up before the first block: no seed, no thread count, no print options, nothing a
 reader's new interpreter would not have. The one exception is the CUDA run of the suite, where
@@ -19,6 +20,7 @@ import io
 import json
 import os
 import sys
+import time
 import traceback
 import types
 
@@ -73,6 +75,7 @@ def main(spec_path: str, result_path: str) -> None:
             "random_so_far": random_so_far,
             "unseeded_draw": False,
             "missing_name": None,
+            "seconds": 0.0,
         }
         if failed:
             result["error"] = "not run: an earlier block failed"
@@ -82,6 +85,7 @@ def main(spec_path: str, result_path: str) -> None:
         source = "\n" * (block["first_line"] - 1) + block["code"]
         before = _rng_states(torch)
         stdout = io.StringIO()
+        started = time.perf_counter()
         try:
             code = compile(source, block["filename"], "exec", dont_inherit=True)
             with contextlib.redirect_stdout(stdout):
@@ -94,6 +98,7 @@ def main(spec_path: str, result_path: str) -> None:
             result["error"] = "".join(traceback.format_exception(type(error), error, frames))
             if isinstance(error, NameError):
                 result["missing_name"] = error.name
+        result["seconds"] = time.perf_counter() - started
         after = _rng_states(torch)
         # Drew: a generator moved, and not just to where seeding puts it. (A block that draws and
         # then seeds again is not told apart from one that only seeds.)

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class Result:
     random_so_far: bool = False  # a random generator was used by this block or an earlier one
     unseeded_draw: bool = False  # it drew random numbers while the page had not seeded torch
     missing_name: str | None = None  # it read a name that no block before it defined
+    seconds: float = 0.0  # the block's wall time
 
 
 class PageRun:
@@ -40,12 +42,14 @@ class PageRun:
     The process's environment is this one's, with `snippets` importable from this checkout.
     """
 
-    def __init__(self, page: Page, device: str = "cpu", share=None):
+    def __init__(self, page: Page, device: str = "cpu", share=None, env=None):
         self.page = page
         self.device = device
         self.results: list[Result] = []
         self.files: dict[str, bytes] = {}
+        self.seconds = 0.0  # wall time of the page's process (when this process ran it)
         self._share = share  # see PageRuns
+        self._env = env or {}  # added to the reader's environment (e.g. one thread)
 
     def result(self, index: int) -> Result:
         self.run_all()
@@ -108,15 +112,17 @@ class PageRun:
             filename, first_line = _code_location(block)
             blocks.append({"code": block.code, "filename": filename, "first_line": first_line})
         spec.write_text(json.dumps({"device": self.device, "blocks": blocks}), encoding="utf-8")
+        started = time.perf_counter()
         run = subprocess.run(
             [sys.executable, str(WORKER), str(spec), str(out)],
             cwd=workdir,
-            env=reader_env(),
+            env=reader_env(self._env),
             capture_output=True,
             text=True,
             timeout=PAGE_TIMEOUT,
             check=False,
         )
+        self.seconds = time.perf_counter() - started
         spec.unlink()
         if run.returncode != 0 or not out.is_file():
             error = (

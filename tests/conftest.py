@@ -170,6 +170,15 @@ class SessionReport:
                 f"pages run as one script on one thread (wall s): {times}; "
                 f"all {sum(pages.values()):.1f}"
             )
+            from docsite.page_timing import PAGE_BUDGETS
+
+            for name, budget in PAGE_BUDGETS.items():
+                if name in pages:
+                    verdict = "within" if pages[name] <= budget else "OVER"
+                    write(
+                        f"{name}: {pages[name]:.1f} s on one thread while the suite runs, "
+                        f"{verdict} its {budget:g} s budget (idle figures: make time-pages)"
+                    )
         executed = sum(1 for device in self.facts[BLOCK_EXECUTED].values() if device == "cpu")
         if executed:
             from docsite import pages as docpages
