@@ -9,9 +9,10 @@ from pathlib import Path
 import torch
 
 torchrun = [sys.executable, "-m", "torch.distributed.run"]  # the `torchrun` command
-with tempfile.TemporaryDirectory() as folder:  # where each rank saves its results
+with tempfile.TemporaryDirectory() as folder:  # each rank's results, and torchrun's logs
+    launch = [*torchrun, "--standalone", "--nproc-per-node=2", f"--log-dir={folder}/logs"]
     run = subprocess.run(
-        [*torchrun, "--standalone", "--nproc-per-node=2", "-m", "snippets.ddp_worker", folder],
+        [*launch, "-m", "snippets.ddp_worker", folder],
         capture_output=True,  # the processes' own output and logs stay off this page
         text=True,
     )

@@ -80,6 +80,9 @@ def test_a_failing_rank_stops_the_run_quickly_and_leaves_no_process(tmp_path):
     (tmp_path / "launch.py").write_text(launch.code, encoding="utf-8")
     env = running.reader_env({MARKER: str(tmp_path), "FAILED_AT": str(failed_at)})
     env["PYTHONPATH"] = os.pathsep.join([str(scratch), env["PYTHONPATH"]])  # the copy first
+    system_temp = tmp_path / "tmp"  # the processes' temporary directory, to see what stays there
+    system_temp.mkdir()
+    env["TMPDIR"] = str(system_temp)
 
     run = subprocess.run(
         [sys.executable, "launch.py"],
@@ -103,6 +106,8 @@ def test_a_failing_rank_stops_the_run_quickly_and_leaves_no_process(tmp_path):
     )
     left = _processes_marked(str(tmp_path))
     assert not left, [(p.pid, p.cmdline()) for p in left]
+    logs = sorted(p.name for p in system_temp.glob("torchelastic_*"))
+    assert not logs, f"torchrun left its logs in the temporary directory: {logs}"
 
 
 def test_a_rank_training_on_the_wrong_half_fails_the_page(tmp_path):
