@@ -87,9 +87,14 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         if folder.is_dir() and not any(folder.rglob("*")):
             shutil.rmtree(folder)
     if ran:
-        previous = verified.recorded().get(verified.KEY, {})
-        blocks = verified.merged_record(verified_pages, previous)
-        record = json.dumps({**verified.this_setup(), verified.KEY: blocks}, indent=2) + "\n"
+        previous = verified.recorded()
+        blocks = verified.merged_record(verified_pages, previous.get(verified.KEY, {}))
+        helpers = verified.merged_record(
+            verified_pages, previous.get(verified.HELPERS_KEY, {}), of=verified.helper_record
+        )
+        setup = verified.this_setup()
+        content = {**setup, verified.KEY: blocks, verified.HELPERS_KEY: helpers}
+        record = json.dumps(content, indent=2) + "\n"
         write(config.VERIFIED_WITH, record.encode())
         # The notebooks are generated from the pages: regenerate them from the rewritten ones.
         changed += notebooks.write_all()

@@ -4,7 +4,7 @@ says so at its top (docsite/hooks/stale_outputs.py), until `make update-outputs`
 again. `mkdocs build` never shows that banner: there a stale page fails tests/test_pages.py.
 
 Shown on a scratch copy of the project, served on a free port; the record the banner compares
-with (docs/verified-with.json, key "blocks") is checked against every page here too.
+with (docs/verified-with.json, keys "blocks" and "helpers") is checked against every page here too.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from tests.scratch_project import copy_project, run_pytest
 
 PAGE = "part01-tensors.md"  # a short page; its snippet module's one printed label is changed
 SNIPPET = config.module_path(PAGE)
+HELPER = "snippets/exercises.py"  # a helper file the page's code imports
 OLD_LINE = 'print("requires_grad on int64:", error)'
 NEW_LINE = 'print("requires_grad on int64 (edited while serving):", error)'
 MARKER = "(edited while serving)"
@@ -161,6 +162,18 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
         intro = _fetch(site)
         assert intro is not None and "highlight" in intro and not _page(intro).banners
 
+        # (b2) a helper file the page's code imports changes: the banner names it too.
+        helper = project / HELPER
+        helper.write_text(helper.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        both = _wait_for(
+            url,
+            lambda page: len(page.banners) == 1 and len(page.banners[0].select("li")) == 2,
+            f"the banner naming {HELPER} too",
+            log,
+        )
+        named = both.banners[0].select("li")[1].get_text(" ", strip=True)
+        assert named == f"{HELPER} , which this page's code uses", named
+
         # (d) `mkdocs build` of the stale copy: the new code, and no banner.
         built = tmp_path / "built"
         build = _run(project, "mkdocs", "build", "--site-dir", str(built))
@@ -182,6 +195,7 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
     record = json.loads((project / "docs/verified-with.json").read_text(encoding="utf-8"))
     new_code = block.code.replace(OLD_LINE, NEW_LINE)
     assert record[verified.KEY][PAGE][block.index] == verified.code_hash(new_code)
+    assert record[verified.HELPERS_KEY][PAGE][HELPER] == verified.file_hash(project / HELPER)
 
 
 def test_the_committed_record_matches_every_page():
@@ -197,6 +211,12 @@ def test_the_committed_record_matches_every_page():
     problems += [
         f"docs/{name} is recorded but has no code"
         for name in sorted(set(recorded) - {p.name for p in docpages.pages_with_code()})
+    ]
+    helpers = json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))[verified.HELPERS_KEY]
+    problems += [
+        f"{name}, which docs/{page.name}'s code uses, changed since its outputs were verified"
+        for page in docpages.pages_with_code()
+        for name in verified.stale_helpers(page, helpers.get(page.name))
     ]
     assert not problems, "\n".join(problems) + f"\nrun `{config.UPDATE_COMMAND}`"
 
@@ -225,3 +245,29 @@ def test_a_block_is_stale_when_its_code_or_position_is_not_the_recorded_one():
     assert verified.stale_blocks(page, hashes[:-1]) == page.blocks[-1:]  # a block added
     changed = [*hashes[:2], "0" * len(hashes[2]), *hashes[3:]]
     assert verified.stale_blocks(page, changed) == [page.blocks[2]]
+
+
+def test_the_helpers_a_page_uses_are_found_through_imports_commands_and_file_names():
+    pages = {page.name: page for page in docpages.pages_with_code()}
+    # `python -m snippets.ddp_worker` in a block, and snippets.data imported by that worker:
+    assert list(verified.helpers_used(pages["further03-more-processes.md"])) == [
+        "snippets/data.py",
+        "snippets/ddp_worker.py",
+    ]
+    # a text read by its path under the package:
+    assert "snippets/texts/as_you_like_it.txt" in verified.helpers_used(
+        pages["further01-tiny-gpt.md"]
+    )
+    # never a page's own module (its sections are the blocks), never the package's __init__:
+    every = verified.helper_files()
+    assert not {config.module_path(name) for name in pages} & every.keys()
+    assert "snippets/__init__.py" not in every
+
+
+def test_a_page_is_stale_when_a_helper_it_uses_changed():
+    page = docpages.load_page(config.DOCS / PAGE)
+    hashes = verified.helper_record([page])[PAGE]
+    assert list(hashes) == [HELPER]
+    assert verified.stale_helpers(page, hashes) == []
+    assert verified.stale_helpers(page, None) == [HELPER]  # never recorded
+    assert verified.stale_helpers(page, {HELPER: "0" * len(hashes[HELPER])}) == [HELPER]

@@ -1,7 +1,7 @@
 """MkDocs hook, `mkdocs serve` only: a banner at the top of a page whose code changed since its
-outputs were verified (the record `make update-outputs` writes: docs/verified-with.json, key
-"blocks", docsite/verified.py), naming each such block, where its code comes from, and the command
-that refreshes the outputs.
+outputs were verified (the record `make update-outputs` writes: docs/verified-with.json, keys
+"blocks" and "helpers", docsite/verified.py), naming each such block, where its code comes from,
+each changed helper file the page's code uses, and the command that refreshes the outputs.
 
 A writer who edits a snippet sees at once, on the served page, that the outputs under it are the
 old code's. `mkdocs build` (and `gh-deploy`, and `serve --clean`, which MkDocs starts as a build)
@@ -21,7 +21,7 @@ from docsite.page_html import after_title
 
 log = logging.getLogger(f"mkdocs.hooks.{__name__}")
 _serving = False  # set once, at start-up: hooks are loaded once per `mkdocs` invocation
-_recorded: dict[str, list[str]] | None = None  # the record, re-read before every (re)build
+_recorded: dict | None = None  # the record, re-read before every (re)build
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -41,7 +41,9 @@ def on_pre_build(config) -> None:
             site_config.ROOT,
         )
         return
-    _recorded = verified.recorded(Path(config.docs_dir)).get(verified.KEY)
+    _recorded = verified.recorded(Path(config.docs_dir))
+    if verified.KEY not in _recorded:
+        _recorded = None
 
 
 def on_page_content(content: str, page, config, files) -> str:
@@ -52,16 +54,26 @@ def on_page_content(content: str, page, config, files) -> str:
     except (LookupError, OSError, ValueError) as error:
         log.warning("stale outputs: %s not checked: %s", page.file.src_uri, error)
         return content
-    stale = verified.stale_blocks(source, _recorded.get(source.name))
-    if not stale:
+    stale = verified.stale_blocks(source, _recorded[verified.KEY].get(source.name))
+    helpers = verified.stale_helpers(
+        source, _recorded.get(verified.HELPERS_KEY, {}).get(source.name)
+    )
+    if not stale and not helpers:
         return content
-    return after_title(content, banner(stale))
+    return after_title(content, banner(stale, helpers))
 
 
-def banner(stale: list[docpages.Block]) -> str:
+def banner(stale: list[docpages.Block], helpers: list[str] = ()) -> str:
     """A Material warning admonition, announced politely to screen readers (role="status")."""
     items = "".join(f"<li>{_describe(block)}</li>" for block in stale)
-    if len(stale) == 1:
+    items += "".join(
+        f"<li><code>{html.escape(name)}</code>, which this page's code uses</li>"
+        for name in helpers
+    )
+    if helpers:
+        lead = "Code this page runs changed since its outputs were verified"
+        since = "from its first use on"
+    elif len(stale) == 1:
         lead = "One code block on this page changed since its output was verified"
         since = "from that block on"
     else:
