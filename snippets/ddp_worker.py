@@ -60,7 +60,7 @@ def train(rank: int, world_size: int, steps: int = 100, lr: float = 0.1) -> dict
     for step in range(steps):
         optimizer.zero_grad()
         loss = criterion(model(X), y)  # the mean over this rank's half
-        loss.backward()  # DDP all-reduces the gradients and divides by world_size
+        loss.backward()  # DDP divides the gradients by world_size and all-reduces (sums) them
         if step == 0:
             averaged = [p.grad.clone() for p in model.parameters()]
         optimizer.step()  # the same update on every rank
