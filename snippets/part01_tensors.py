@@ -23,7 +23,7 @@ print(torch.arange(6).reshape(2, 3))  # 0, 1, ..., 5 laid out row by row
 template = torch.tensor([1, 2, 3])
 
 print(torch.zeros_like(template))  # same shape, dtype and device as the template
-print(torch.ones_like(template, dtype=torch.float32))  # any property can be overridden
+print(torch.ones_like(template, dtype=torch.float32))  # the dtype (or device) can be overridden
 print(torch.randn_like(template, dtype=torch.float32))
 # --8<-- [end:like]
 
