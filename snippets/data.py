@@ -20,7 +20,8 @@ def make_line_data(
     The numbers come from a CPU ``torch.Generator`` seeded with ``seed`` inside this function,
     so they neither use nor disturb the global random state, and are the same on every run.
     They are drawn and combined in float64, then rounded to float32: torch's float32 sampler
-    for large tensors has one implementation per instruction set, which differ in the last bit.
+    for large tensors has one implementation per instruction set, and they differ in the last
+    digits (by up to about 1e-6 here).
     The tensors are then moved to ``torch.get_default_device()``, so a run on CUDA gets exactly
     the numbers a run on the CPU gets.
     """
