@@ -24,7 +24,7 @@ from docsite import config, reading_time
 from docsite.pages import Page, pages_with_code
 from docsite.running import PageRun
 
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # also a reader variant
 PAGE_BUDGETS = {"further01-tiny-gpt.md": 10.0}  # seconds for the whole page, one thread
 SECTION_BUDGETS = {"Going further": 20.0}  # seconds for the section's pages together
 THE_HOUR = "The hour"  # the intro and Parts 1-10: the pages with a reading budget
@@ -48,7 +48,7 @@ class PageTime:
 
 
 def time_page(page: Page) -> PageTime:
-    run = PageRun(page, env=ONE_THREAD)
+    run = PageRun(page, env=ONE_THREAD_ENV)
     results = run.run_all()
     failed = next((r for r in results if r.error is not None), None)
     return PageTime(page, run.seconds, [r.seconds for r in results], failed and failed.error)

@@ -50,13 +50,13 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:HASH_LENGTH]
 
 
-def helper_files(snippets: Path = config.SNIPPETS) -> dict[str, Path]:
+def helper_files() -> dict[str, Path]:
     """Each file of snippets/ that is not a page's own module, by its path from the project's
     root ('snippets/data.py', 'snippets/texts/as_you_like_it.txt')."""
     own = {config.module_path(path.name) for path in config.DOCS.glob("*.md")}
     found = {}
-    for path in sorted(snippets.rglob("*")):
-        name = f"{snippets.name}/{path.relative_to(snippets).as_posix()}"
+    for path in sorted(config.SNIPPETS.rglob("*")):
+        name = path.relative_to(config.ROOT).as_posix()
         skip = name in own or path.name in NOT_HELPERS or "__pycache__" in path.parts
         if path.is_file() and not skip:
             found[name] = path

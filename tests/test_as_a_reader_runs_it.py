@@ -26,6 +26,7 @@ import torch
 
 from docsite import config, running
 from docsite import pages as docpages
+from docsite.page_timing import ONE_THREAD_ENV
 from tests.conftest import ONE_THREAD_SECONDS, in_worker
 
 PAGES = list(docpages.pages_with_code())
@@ -50,7 +51,7 @@ def portability_variants() -> dict[str, dict[str, str]]:
     for level in lower:
         variants[f"ATEN_CPU_CAPABILITY={level}"] = {"ATEN_CPU_CAPABILITY": level}
     variants["MKL_CBWR=COMPATIBLE"] = {"MKL_CBWR": "COMPATIBLE"}
-    variants[ONE_THREAD] = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    variants[ONE_THREAD] = dict(ONE_THREAD_ENV)
     return variants
 
 

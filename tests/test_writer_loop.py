@@ -201,7 +201,8 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
 def test_the_committed_record_matches_every_page():
     """docs/verified-with.json records the code every page's outputs were verified with, so a
     served page is flagged only once someone changes its code."""
-    recorded = json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8")).get(verified.KEY)
+    record = verified.recorded()
+    recorded = record.get(verified.KEY)
     assert recorded is not None, f"no record of the verified code: run `{config.UPDATE_COMMAND}`"
     problems = [
         f"{block.where()} changed since its output was verified"
@@ -212,7 +213,7 @@ def test_the_committed_record_matches_every_page():
         f"docs/{name} is recorded but has no code"
         for name in sorted(set(recorded) - {p.name for p in docpages.pages_with_code()})
     ]
-    helpers = json.loads(config.VERIFIED_WITH.read_text(encoding="utf-8"))[verified.HELPERS_KEY]
+    helpers = record[verified.HELPERS_KEY]
     problems += [
         f"{name}, which docs/{page.name}'s code uses, changed since its outputs were verified"
         for page in docpages.pages_with_code()
