@@ -17,7 +17,7 @@ from typing import Protocol
 
 from nbformat import v4
 
-from docsite import config
+from docsite import config, prose
 from docsite import pages as docpages
 
 MARKER = re.compile(r"^\s*<!--\s*pytest[-.\w:()]*\s*-->\s*$")
@@ -78,6 +78,7 @@ class Prose:
     def line(self, text: str, cell: MarkdownCell) -> None:
         if MARKER.match(text):
             return
+        text = prose.plain(text)  # a result stated in prose: its value, without the markers
         if not text.strip():
             self.blanks += 1
             return

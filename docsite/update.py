@@ -1,5 +1,6 @@
 """Every write of `--update-outputs` (`make update-outputs`), in one place: the pages' output
-blocks, the files their code writes (docs/generated/), docs/verified-with.json and the notebooks.
+blocks and the results their prose states (docsite/prose.py), the files their code writes
+(docs/generated/), docs/verified-with.json and the notebooks.
 
 Called once, at the end of a test session that ran the pages (tests/conftest.py), with the runs.
 """
@@ -11,8 +12,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from docsite import config, notebooks, verified
-from docsite.pages import OUTPUT_FENCE, OUTPUT_MARKER, Page, closing_fence
+from docsite import config, notebooks, prose, verified
+from docsite.pages import OUTPUT_FENCE, OUTPUT_MARKER, Page, closing_fence, load_page, pages
 from docsite.running import PageRun
 
 
@@ -58,7 +59,8 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         if not path.is_file() or path.read_bytes() != content:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-            changed.append(path)
+            if path not in changed:
+                changed.append(path)
 
     ran = False
     verified_pages: list[Page] = []  # the pages whose outputs were just rewritten from a run
@@ -72,6 +74,8 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
             print(f"\nnot updated: {page.relpath} changed while the tests ran; run again")
             continue
         write(page.path, rewrite_outputs(page, [r.output for r in run.results]).encode())
+        # Then the results its prose states, from the outputs just written (docsite/prose.py).
+        write(page.path, prose.rewrite(load_page(page.path)).encode())
         verified_pages.append(page)
         folder = config.GENERATED / page.stem
         stale = [
@@ -96,6 +100,9 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         content = {**setup, verified.KEY: blocks, verified.HELPERS_KEY: helpers}
         record = json.dumps(content, indent=2) + "\n"
         write(config.VERIFIED_WITH, record.encode())
-        # The notebooks are generated from the pages: regenerate them from the rewritten ones.
+        # The notebooks are generated from the pages: regenerate every one from the pages as
+        # they are now on disk (not as this process first read them: an update narrowed to some
+        # pages, `-k`, must leave every notebook current).
+        pages.cache_clear()
         changed += notebooks.write_all()
     return changed

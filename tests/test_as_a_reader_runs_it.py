@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from docsite import config, running
+from docsite import config, prose, running
 from docsite import pages as docpages
 from docsite.page_timing import ONE_THREAD_ENV
 from tests.conftest import ONE_THREAD_SECONDS, in_worker
@@ -125,6 +125,11 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
     expected = "".join(block.expected or "" for block in blocks)
     if run.stdout != expected:
         block = first_differing_block(blocks, run.stdout)
+        # The sentences that state a value this run printed otherwise (docsite/prose.py).
+        outputs = prose.split_output(page, blocks, run.stdout)
+        stated = prose.mismatches(page, outputs, f"a new python ({variant})")
+        if stated:
+            where = "\n".join(stated) + "\n" + where
         diff = difflib.unified_diff(
             expected.splitlines(keepends=True),
             run.stdout.splitlines(keepends=True),

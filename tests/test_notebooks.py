@@ -26,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from traitlets import default
 
-from docsite import config, notebooks, running
+from docsite import config, notebooks, prose, running
 from docsite import pages as docpages
 from tests.conftest import in_worker
 
@@ -311,6 +311,12 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
 
     if len(cells) != len(page.blocks):
         pytest.fail(f"{rel} is stale against {page.relpath}; run `make update-outputs`")
+    if device == "cpu":  # the results its text cells state, against what the kernel printed
+        pairs = zip(page.blocks, cells, strict=True)
+        printed = {block.index: _stdout(cell) for block, cell in pairs}
+        stated = prose.mismatches(page, printed, f"{rel} run in a Jupyter kernel")
+        if stated:
+            pytest.fail("\n".join(stated), pytrace=False)
     for block, cell in zip(page.blocks, cells, strict=True):
         where = f"{rel}, the cell of {block.where()}"
         extra = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stdout")]

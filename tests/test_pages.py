@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from docsite import config, running, verified
+from docsite import config, prose, running, verified
 from docsite import pages as docpages
 from tests.conftest import BLOCK_EXECUTED
 
@@ -100,3 +100,34 @@ def test_outputs_record_the_torch_that_verified_them(request):
         f"the pages' outputs were verified with torch {recorded['torch']}, "
         f"but this is torch {current['torch']}: install the pinned version"
     )
+
+
+@pytest.mark.parametrize("page", PAGES.values(), ids=[p.name for p in PAGES.values()])
+def test_prose_states_what_the_run_printed(page: docpages.Page, device: str, page_runs, request):
+    """Each result the prose states (docsite/prose.py) is the value this run printed, and the
+    value the page's output block shows."""
+    if request.config.getoption("--update-outputs"):
+        return  # docsite/update.py rewrites them from the outputs it writes
+    problems = prose.disagreements(page)
+    bindings, _ = prose.parse(page)
+    if bindings:
+        run = page_runs.get(page, device)
+        outputs = {}
+        for block in page.blocks:
+            result = run.result(block.index)
+            if result.error is not None or (device != "cpu" and result.random_so_far):
+                continue  # a failing block fails its own test; CUDA draws other numbers
+            outputs[block.index] = (
+                result.output if device == "cpu" else running.normalise_device(result.output)
+            )
+        problems += prose.mismatches(page, outputs, f"a real run on {device}")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.mark.parametrize("page", PAGES.values(), ids=[p.name for p in PAGES.values()])
+def test_no_result_is_typed_by_hand_in_prose(page: docpages.Page):
+    """A number in prose that the page also prints is bound to the run or marked as a fact."""
+    found = prose.unbound(page)
+    if found:
+        pytest.fail("\n".join(r.describe() for r in found), pytrace=False)
