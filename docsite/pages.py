@@ -125,8 +125,9 @@ def _section_start(source: Path, section: str | None) -> int:
     raise LookupError(f"section '{section}' not found in {source}")
 
 
-def load_page(path: Path) -> Page:
-    lines = path.read_text(encoding="utf-8").splitlines()
+def load_page(path: Path, text: str | None = None) -> Page:
+    """The page at `path` (under docs/), read from disk, or given as `text`."""
+    lines = (path.read_text(encoding="utf-8") if text is None else text).splitlines()
     expanded: list[str] = []
     origins: list[Origin] = []
     for number, text in enumerate(lines, 1):

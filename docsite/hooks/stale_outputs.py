@@ -1,7 +1,8 @@
 """MkDocs hook, `mkdocs serve` only: a banner at the top of a page whose code changed since its
 outputs were verified (the record `make update-outputs` writes: docs/verified-with.json, keys
 "blocks" and "helpers", docsite/verified.py), naming each such block, where its code comes from,
-each changed helper file the page's code uses, and the command that refreshes the outputs.
+each changed helper file the page's code uses, each value the prose states from such a block's
+output (docsite/prose.py), and the command that refreshes the outputs.
 
 A writer who edits a snippet sees at once, on the served page, that the outputs under it are the
 old code's. `mkdocs build` (and `gh-deploy`, and `serve --clean`, which MkDocs starts as a build)
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from docsite import config as site_config
 from docsite import pages as docpages
-from docsite import verified
+from docsite import prose, verified
 from docsite.page_html import after_title
 
 log = logging.getLogger(f"mkdocs.hooks.{__name__}")
@@ -60,15 +61,40 @@ def on_page_content(content: str, page, config, files) -> str:
     )
     if not stale and not helpers:
         return content
-    return after_title(content, banner(stale, helpers))
+    return after_title(content, banner(stale, helpers, stated_from(source, stale)))
 
 
-def banner(stale: list[docpages.Block], helpers: list[str] = ()) -> str:
+def stated_from(page: docpages.Page, stale: list[docpages.Block]) -> list[prose.Binding]:
+    """The values the page's prose states from the output of a changed block."""
+    try:
+        bindings, _ = prose.parse(page)
+    except prose.BindingError:
+        return []  # the tests name a malformed marker; the banner lists what it can
+    indices = {block.index for block in stale}
+    stated = []
+    for binding in bindings:
+        try:
+            if binding.block().index in indices:
+                stated.append(binding)
+        except prose.BindingError:
+            continue
+    return stated
+
+
+def banner(
+    stale: list[docpages.Block], helpers: list[str] = (), stated: list[prose.Binding] = ()
+) -> str:
     """A Material warning admonition, announced politely to screen readers (role="status")."""
     items = "".join(f"<li>{_describe(block)}</li>" for block in stale)
     items += "".join(
         f"<li><code>{html.escape(name)}</code>, which this page's code uses</li>"
         for name in helpers
+    )
+    items += "".join(
+        f"<li>the value {html.escape(b.literal)} stated in the text at "
+        f"<code>{html.escape(b.where)}</code>, from the output of "
+        f"<code>{html.escape(b.section)}</code></li>"
+        for b in stated
     )
     if helpers:
         lead = "Code this page runs changed since its outputs were verified"
