@@ -48,7 +48,7 @@ class PageTime:
 
 
 def time_page(page: Page) -> PageTime:
-    run = PageRun(page, env=ONE_THREAD_ENV)
+    run = PageRun(page, env=ONE_THREAD_ENV, fresh=True)  # its start-up is measured too
     results = run.run_all()
     failed = next((r for r in results if r.error is not None), None)
     return PageTime(page, run.seconds, [r.seconds for r in results], failed and failed.error)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsite import forked
 from docsite.config import GENERATED, ROOT
 from docsite.pages import Block, Page
 
@@ -36,14 +35,17 @@ class Result:
 class PageRun:
     """Runs one page's blocks in order in a brand-new Python process (`docsite/page_worker.py`),
     in a scratch working directory, exactly as a reader who copies them into a new interpreter.
-    The files the page writes there are read back and the directory removed.
+    The files the page writes there are read back and the directory removed. The process is a
+    new interpreter when `fresh`, else a child forked from a Python that has only imported torch
+    (docsite/fork_server.py: the same start, a second shorter).
 
     Nothing is configured first: the page itself must seed, import and set up what it uses.
     The process's environment is this one's, with `snippets` importable from this checkout.
     """
 
-    def __init__(self, page: Page, device: str = "cpu", share=None, env=None):
+    def __init__(self, page: Page, device: str = "cpu", share=None, env=None, fresh=False):
         self.page = page
+        self.fresh = fresh  # a new interpreter; else a child of a fork server (docsite/forked.py)
         self.device = device
         self.results: list[Result] = []
         self.files: dict[str, bytes] = {}
@@ -113,14 +115,12 @@ class PageRun:
             blocks.append({"code": block.code, "filename": filename, "first_line": first_line})
         spec.write_text(json.dumps({"device": self.device, "blocks": blocks}), encoding="utf-8")
         started = time.perf_counter()
-        run = subprocess.run(
-            [sys.executable, str(WORKER), str(spec), str(out)],
+        run = forked.run(
+            [str(WORKER), str(spec), str(out)],
             cwd=workdir,
             env=reader_env(self._env),
-            capture_output=True,
-            text=True,
             timeout=PAGE_TIMEOUT,
-            check=False,
+            fresh=self.fresh,
         )
         self.seconds = time.perf_counter() - started
         spec.unlink()

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import difflib
 import os
-import subprocess
-import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import torch
 
-from docsite import config, prose, running
+from docsite import config, forked, prose, running
 from docsite import pages as docpages
 from docsite.page_timing import ONE_THREAD_ENV
 from tests.conftest import ONE_THREAD_SECONDS, in_worker
@@ -56,6 +54,10 @@ def portability_variants() -> dict[str, dict[str, str]]:
 
 
 VARIANTS = portability_variants()
+# The variant whose every page starts a real new interpreter (`python page.py`); the others run
+# in a child forked from a Python that has imported torch with their settings and nothing else.
+AS_INSTALLED = next(iter(VARIANTS))
+FORKED_AS_INSTALLED = "forked, " + AS_INSTALLED  # the same, forked: both must print the same
 
 
 CORE_ONLY = "without its collapsed blocks"  # a hurried reader's run: no "Going deeper"
@@ -82,21 +84,21 @@ class Run:
     seconds: float  # wall time of the python process
 
 
-def run_as_script(page: docpages.Page, variant: str) -> Run:
+def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) -> Run:
+    """The page as one script, by a new `python` (`fresh`; by default the variant
+    AS_INSTALLED only) or by a child forked from a Python that has only imported torch with the
+    variant's settings (docsite/fork_server.py)."""
+    if variant == FORKED_AS_INSTALLED:
+        variant, fresh = AS_INSTALLED, False
     env = VARIANTS.get(variant, {})
+    fresh = variant == AS_INSTALLED if fresh is None else fresh
     with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
         workdir = Path(folder)
         name = f"{page.path.stem}.py"
         (workdir / name).write_text(script(blocks_run(page, variant)), encoding="utf-8")
         started = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, name],
-            cwd=workdir,
-            env=running.reader_env(env),
-            capture_output=True,
-            text=True,
-            timeout=SCRIPT_TIMEOUT,
-            check=False,
+        done = forked.run(
+            [name], workdir, running.reader_env(env), timeout=SCRIPT_TIMEOUT, fresh=fresh
         )
         seconds = time.monotonic() - started
         files = running.files_under(workdir, skip=lambda path: path.name == name)
@@ -171,8 +173,11 @@ class Runs:
                 self._futures[key] = self._pool.submit(run_as_script, page, variant)
 
     def get(self, page: docpages.Page, variant: str) -> Run:
-        future = self._futures.get((page.name, variant))
-        return future.result() if future is not None else run_as_script(page, variant)
+        key = (page.name, variant)
+        if key not in self._futures:  # in a worker: run it now, once for this process
+            self._futures[key] = Future()
+            self._futures[key].set_result(run_as_script(page, variant))
+        return self._futures[key].result()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -184,14 +189,18 @@ def runs(request):
     if request.config.getoption("--update-outputs"):
         pytest.skip("--update-outputs rewrites the outputs these runs are compared with")
     tests = {
-        test_page_prints_the_page_as_a_reader_runs_it.__name__,
-        test_the_core_path_prints_the_same_without_the_collapsed_blocks.__name__,
+        test_page_prints_the_page_as_a_reader_runs_it.__name__: None,
+        test_the_core_path_prints_the_same_without_the_collapsed_blocks.__name__: CORE_ONLY,
+        test_a_forked_run_prints_what_a_new_interpreter_prints.__name__: FORKED_AS_INSTALLED,
     }
-    wanted = [
-        (item.callspec.params["page"], item.callspec.params.get("variant", CORE_ONLY))
-        for item in request.session.items
-        if getattr(item, "originalname", None) in tests
-    ]
+    wanted = []
+    for item in request.session.items:
+        name = getattr(item, "originalname", None)
+        if name in tests:
+            page = item.callspec.params["page"]
+            wanted.append((page, item.callspec.params.get("variant", tests[name])))
+            if name == test_a_forked_run_prints_what_a_new_interpreter_prints.__name__:
+                wanted.append((page, AS_INSTALLED))
     started = Runs(wanted, at_once=not in_worker(request.config))
     yield started
     started.close()
@@ -214,3 +223,20 @@ def test_the_core_path_prints_the_same_without_the_collapsed_blocks(page, runs):
     problem = mismatch(page, CORE_ONLY, runs.get(page, CORE_ONLY))
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_a_forked_run_prints_what_a_new_interpreter_prints(page, runs):
+    """The same script, same settings, started as a new `python` and as a child of the fork
+    server (docsite/fork_server.py): the same bytes on stdout and stderr, the same files. The
+    variants that run forked rest on this."""
+    fresh, child = runs.get(page, AS_INSTALLED), runs.get(page, FORKED_AS_INSTALLED)
+    for what in ("returncode", "stdout", "stderr", "files"):
+        if getattr(fresh, what) != getattr(child, what):
+            diff = difflib.unified_diff(
+                str(getattr(fresh, what)).splitlines(keepends=True),
+                str(getattr(child, what)).splitlines(keepends=True),
+                fromfile=f"{page.relpath}: a new python ({AS_INSTALLED})",
+                tofile="forked from the fork server",
+            )
+            pytest.fail(f"{what} differs:\n" + "".join(diff), pytrace=False)

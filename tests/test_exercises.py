@@ -12,15 +12,13 @@ own blocks, it must print the "wrong" verdict. A self-check that accepts anythin
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from docsite import config, running
+from docsite import config, forked, running
 from docsite import pages as docpages
 
 PARTS = [page for page in docpages.pages() if re.fullmatch(r"part\d\d-[\w-]+", page.stem)]
@@ -101,15 +99,8 @@ def test_each_self_check_rejects_its_wrong_answer(page):
         script += f"\nprint({MARKER.format(number=number)!r})\n" + textwrap.dedent(code)
     with tempfile.TemporaryDirectory(prefix=f"exercises-{page.path.stem}-") as folder:
         (Path(folder) / "page.py").write_text(script, encoding="utf-8")
-        run = subprocess.run(
-            [sys.executable, "page.py"],
-            cwd=folder,
-            env=running.reader_env(),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
+        # A child of the fork server (docsite/forked.py): the page's own test starts it fresh.
+        run = forked.run(["page.py"], Path(folder), running.reader_env(), timeout=TIMEOUT)
     assert run.returncode == 0, f"{page.relpath} with its wrong answers failed:\n{run.stderr}"
     problems = []
     for number in sorted(wrong):
