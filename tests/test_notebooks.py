@@ -13,8 +13,6 @@ import asyncio
 import difflib
 import os
 import posixpath
-import shutil
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -401,38 +399,3 @@ def test_site_links_the_page_to_its_notebook(page: docpages.Page, built_site: Pa
     # nbconvert's template would load MathJax and mermaid from a CDN; the site's own do instead.
     assert "cdnjs" not in notebook_html
     assert '<script src="">' not in notebook_html
-
-
-# --- the notebook checker many projects use agrees ------------------------------------------
-
-
-def test_nbval_finds_the_stored_outputs_in_a_fresh_kernel(tmp_path, request):
-    """`pytest --nbval docs/notebooks`: nbval runs every notebook in a new kernel and compares
-    each cell's outputs with the stored ones. It runs on a copy, so the plots the notebooks save
-    land there and not in docs/."""
-    if _update_mode(request):
-        pytest.skip("--update-outputs rewrites the outputs the notebooks are compared with")
-    copy = tmp_path / "notebooks"
-    shutil.copytree(notebooks.NOTEBOOKS, copy)
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            str(copy),
-        ],
-        cwd=tmp_path,
-        env=_kernel_env("cpu"),
-        capture_output=True,
-        text=True,
-        timeout=CELL_TIMEOUT * 2,
-        check=False,
-    )
-    report = run.stdout[-8000:] + run.stderr[-2000:]
-    assert run.returncode == 0, f"nbval found notebook cells that print something else:\n{report}"
-    assert " passed" in run.stdout and "failed" not in run.stdout, report
