@@ -26,6 +26,8 @@ print("ranks that reported back:", len(results))
 for rank, result in enumerate(results):
     summary = {name: t.tolist() for name, t in result["all_reduce"].items()}
     print(f"rank {rank}: {summary}")
+sums = [result["all_reduce"]["summed"] for result in results]
+print("the same sum on both ranks:", torch.equal(*sums))
 # --8<-- [end:all-reduce-results]
 
 # --8<-- [start:gradients]
@@ -45,6 +47,8 @@ for rank, result in enumerate(results):
     own, averaged = (f"{result[k][0].item():+.4f}" for k in ("own_grad", "ddp_grad"))
     print(f"rank {rank}: weight gradient of its half {own}, after DDP's average {averaged}")
 print(f"one process, all 100 points: {model.weight.grad.item():+.4f}")
+gap = max((result["ddp_grad"][0] - model.weight.grad).abs().item() for result in results)
+print("largest difference from DDP's average below 1e-6:", gap < 1e-6)
 # --8<-- [end:gradients]
 
 # --8<-- [start:same-result]

@@ -49,4 +49,6 @@ for step in range(200):
         print(f"step {step:3d}  loss {loss.item():.6f}")
 
 print(f"W = {model.weight.item():.4f}, b = {model.bias.item():.4f}")
+same = torch.allclose(model.weight, W) and torch.allclose(model.bias, b)  # to float rounding
+print("same W and b as from scratch:", same)
 # --8<-- [end:loop-torch-nn]

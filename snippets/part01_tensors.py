@@ -40,6 +40,7 @@ print(loss.shape, loss.ndim, loss.item())  # .item() gives a plain Python float
 device = torch.accelerator.current_accelerator(check_available=True) or torch.device("cpu")
 t_on_device = t.to(device)
 print(t_on_device.device, (t_on_device * 2).device)  # results stay where their inputs are
+print(counts.to(torch.float64).dtype, counts.float() is counts, t.float() is t)  # t: float32
 # --8<-- [end:move]
 
 # --8<-- [start:integers-cannot-learn]
@@ -53,6 +54,7 @@ try:
     weights -= 0.1 * torch.tensor([1.0, 1.0])  # an update step, done in place
 except RuntimeError as error:
     print("in-place update of int64:", error)
+print("out of place:", torch.tensor(3) + 0.1)  # a new float32 tensor: arithmetic is fine
 # --8<-- [end:integers-cannot-learn]
 
 # --8<-- [start:float-parameters]

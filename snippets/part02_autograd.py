@@ -39,15 +39,17 @@ describe("features * 2", features * 2)
 describe("features @ weight", features @ weight)
 with torch.no_grad():
     describe("same, in no_grad", features @ weight)
-describe("same, .detach()", (features @ weight).detach())
-describe("weight > 0", weight > 0)
-describe("weight.argmax()", weight.argmax())
-describe("weight.long()", weight.long())
 # --8<-- [end:which-get-grad-fn]
 
 # --8<-- [start:detach-shares]
+describe("same, .detach()", (features @ weight).detach())
 print(z.detach().data_ptr() == z.data_ptr())  # .detach() shares z's memory, outside the graph
 # --8<-- [end:detach-shares]
+
+# --8<-- [start:no-gradient]
+no_gradient = [weight > 0, weight.argmax(), weight.long()]  # booleans, integers
+print([t.grad_fn for t in no_gradient], weight.round().grad_fn.name())
+# --8<-- [end:no-gradient]
 
 # --8<-- [start:non-leaf-parameter]
 scaled = torch.full((3,), 0.5, requires_grad=True) * 0.01  # the product is recorded

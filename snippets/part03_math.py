@@ -79,8 +79,11 @@ print(sales - row_means)  # (2, 3) - (2, 1): each row minus its own mean
 # --8<-- [start:keepdim-trap]
 square = torch.tensor([[1.0, 3.0], [5.0, 7.0]])  # row means 2 and 6
 
-print(square - square.mean(dim=1))  # (2, 2) - (2,): the means run along the columns
-print(square - square.mean(dim=1, keepdim=True))  # (2, 2) - (2, 1): each row its own
+wrong = square - square.mean(dim=1)  # (2, 2) - (2,): the means run along the columns
+right = square - square.mean(dim=1, keepdim=True)  # (2, 2) - (2, 1): each row its own
+print(wrong)
+print(right)
+print("row means:", wrong.mean(dim=1), right.mean(dim=1))
 # --8<-- [end:keepdim-trap]
 
 # --8<-- [start:exercise-1-check]
@@ -98,6 +101,7 @@ def check_revenue(answer):
 # --8<-- [start:exercise-1-solution]
 price = torch.tensor([2.0, 1.0, 3.0])  # per unit, one price per day
 revenue = sales @ price  # (2, 3) @ (3,) -> (2,): the days meet and are summed
+print("same as (sales * price).sum(dim=1):", torch.equal(revenue, (sales * price).sum(dim=1)))
 check_revenue(revenue)
 # --8<-- [end:exercise-1-solution]
 

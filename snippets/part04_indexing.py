@@ -47,6 +47,7 @@ print(picked)
 # --8<-- [start:arange-index]
 picked_too = probs[torch.arange(3), targets]  # pairs (0, 1), (1, 0), (2, 2)
 print(picked_too)
+print("equal numbers:", torch.equal(picked_too, picked[:, 0]))  # [:, 0]: (3, 1) -> (3,)
 # --8<-- [end:arange-index]
 
 # --8<-- [start:gather-two]
@@ -81,6 +82,19 @@ print(shares_memory(t[torch.tensor(1)]))  # a 0-dim integer tensor acts as a pla
 print(shares_memory(t[:2].clone()))  # a clone has its own memory
 # --8<-- [end:storage]
 
+# --8<-- [start:shape]
+m = torch.arange(6).view(2, 3)  # the same six numbers as 2 rows of 3: a view
+print(m.reshape(3, -1).shape, m.flatten().shape)  # -1: the size that fits
+print(m.unsqueeze(0).shape, m[:, None].shape, m[None].squeeze(0).shape)  # size-1 axes in, out
+mt = m.T  # (3, 2), same as m.transpose(0, 1): a view reading m's memory column by column
+try:
+    mt.view(6)
+except RuntimeError as error:
+    print(f"RuntimeError: {error}")
+print(mt.reshape(6))  # reshape copies when no view can give this order
+print(torch.cat([m, m]).shape, torch.cat([m, m], dim=1).shape, torch.stack([m, m]).shape)
+# --8<-- [end:shape]
+
 # --8<-- [start:exercise-1-check]
 from snippets.exercises import verdict
 
@@ -96,6 +110,7 @@ def check_row_max(answer):
 # --8<-- [start:exercise-1-solution]
 best_column = probs.argmax(dim=1, keepdim=True)  # shape (3, 1), the index gather wants
 row_max = probs.gather(dim=1, index=best_column).squeeze(1)  # (3, 1) -> (3,)
+print("same as max(dim=1).values:", torch.equal(row_max, probs.max(dim=1).values))
 check_row_max(row_max)
 # --8<-- [end:exercise-1-solution]
 
@@ -119,6 +134,7 @@ def check_positive_mean(answer):
 
 # --8<-- [start:exercise-2-solution]
 positive_mean = scores[scores > 0].mean()  # the mask keeps 0.5 and 2.0 only
+print("torch.where instead:", torch.where(scores > 0, scores, 0.0).mean())  # zeros counted
 check_positive_mean(positive_mean)
 # --8<-- [end:exercise-2-solution]
 

@@ -21,12 +21,12 @@ print(W.is_leaf, W.requires_grad, X.requires_grad)
 
 # --8<-- [start:forward]
 y_hat = X @ W + b
-print((X @ W).shape, y_hat.shape)
-print(torch.cat([y_hat, y], dim=1)[:3])  # first three predictions, next to their targets
+print((X @ W).shape, y_hat.shape, "same shape as y:", y_hat.shape == y.shape)
+print(torch.cat([y_hat, y], dim=1)[:3])  # side by side (Part 4's cat): first three rows
 # --8<-- [end:forward]
 
 # --8<-- [start:plot]
-line_x = torch.linspace(-3.5, 3.5, 2).unsqueeze(1)  # two points draw a straight line
+line_x = torch.linspace(-3.5, 3.5, 2).unsqueeze(1)  # x = -3.5 and 3.5 as a (2, 1) column
 with torch.inference_mode():  # a picture, not part of the model: record nothing
     guess = line_x @ W + b
 
@@ -36,7 +36,7 @@ ax.plot(line_x.cpu(), 2 * line_x.cpu() + 1, "k--", label="y = 2x + 1")
 ax.plot(line_x.cpu(), guess.cpu(), color="tab:red", label="X @ W + b (random W, b)")
 ax.set(xlabel="x", ylabel="y")
 ax.legend()
-save_figure(fig, "data-and-first-guess.svg")
+save_figure(fig, "data-and-first-guess.svg")  # writes the SVG file; shows nothing
 # --8<-- [end:plot]
 
 # --8<-- [start:grad-fn]
@@ -131,6 +131,7 @@ def check_crossing(answer):
 # --8<-- [start:exercise-3-solution]
 with torch.no_grad():  # a number worked out from W and b, not a step of the model
     x_cross = (b - 1) / (2 - W)  # from x W + b = 2 x + 1; (1,) / (1, 1) -> (1, 1)
+print(f"x_cross = {x_cross.item():.2f}")
 check_crossing(x_cross)
 # --8<-- [end:exercise-3-solution]
 

@@ -19,7 +19,8 @@ print(loss, torch.nn.functional.mse_loss(y_hat, y))  # PyTorch's own MSE agrees
 # --8<-- [start:shape-trap]
 y_flat = y.squeeze(1)  # shape (100,) instead of (100, 1)
 print((y_hat - y_flat).shape)  # (100, 1) - (100,) broadcasts to (100, 100)
-print(((y_hat - y_flat) ** 2).mean())  # a number, but not the MSE
+table_mean = ((y_hat - y_flat) ** 2).mean()
+print(table_mean, "equals the MSE:", torch.allclose(table_mean, loss))  # a number, but not the MSE
 # --8<-- [end:shape-trap]
 
 # --8<-- [start:graph]
@@ -40,14 +41,16 @@ def loss_at(W, b):
     return ((X @ W + b - y) ** 2).mean()
 
 
+slopes = []
 with torch.inference_mode():  # just evaluating a formula: record nothing
     for name, up, down in [
         ("W", loss_at(W + h, b), loss_at(W - h, b)),
         ("b", loss_at(W, b + h), loss_at(W, b - h)),
     ]:
-        slope = (up - down) / (2 * h)  # central difference
-        print(f"{name} + h: {up:.4f}  {name} - h: {down:.4f}  slope {slope:.3f}")
-print(f"autograd: {W.grad.item():.3f}  {b.grad.item():.3f}")
+        slopes.append(f"{(up - down) / (2 * h):.3f}")  # central difference, 3 decimals
+        print(f"{name} + h: {up:.4f}  {name} - h: {down:.4f}  slope {slopes[-1]}")
+autograd = [f"{W.grad.item():.3f}", f"{b.grad.item():.3f}"]
+print(f"autograd: {autograd[0]}  {autograd[1]}  same digits: {slopes == autograd}")
 # --8<-- [end:sign]
 
 # --8<-- [start:by-hand]
@@ -58,9 +61,10 @@ with torch.inference_mode():  # arithmetic on results, not part of the model
     dL_db = dL_dyhat.sum(dim=0)  # (100, 1) -> (1,): summed over the rows b was broadcast to
 
 checks = {"y_hat": (dL_dyhat, y_hat.grad), "W": (dL_dW, W.grad), "b": (dL_db, b.grad)}
-for name, (mine, theirs) in checks.items():
-    same = mine.shape == theirs.shape and torch.allclose(mine, theirs)
-    print(f"dL/d{name:5}  shape {tuple(mine.shape)!s:8}  same as autograd: {same}")
+same = {name: m.shape == t.shape and torch.allclose(m, t) for name, (m, t) in checks.items()}
+for name, (mine, _) in checks.items():
+    print(f"dL/d{name:5}  shape {tuple(mine.shape)!s:8}  same as autograd: {same[name]}")
+print("all three the same:", all(same.values()))
 # --8<-- [end:by-hand]
 
 # --8<-- [start:exercise-1-check]
@@ -102,6 +106,7 @@ with torch.inference_mode():
     dmae_dyhat = torch.sign(y_hat - y) / N  # slope of |e| is -1 or +1; the mean adds 1/N
     dW_mae = X.T @ dmae_dyhat  # (1, 100) @ (100, 1) -> (1, 1), as for the MSE
     db_mae = dmae_dyhat.sum(dim=0)  # (100, 1) -> (1,)
+print(f"{(y_hat < y).sum().item()} of {N} below their targets, dL/db = {db_mae.item():.2f}")
 check_mae_grads(dW_mae, db_mae)
 # --8<-- [end:exercise-2-solution]
 

@@ -75,6 +75,9 @@ without_zero = fit(lr, steps=300, zero_grad=False)
 print("step   with zero_()   without")
 for step in range(0, 300, 25):
     print(f"{step:4d} {with_zero[step]:14.6f} {without_zero[step]:9.4f}")
+# settled: the last 100 losses all within a millionth of each other
+settled = [max(run[-100:]) / min(run[-100:]) - 1 < 1e-6 for run in (with_zero, without_zero)]
+print(f"settled {settled[0]!s:>11} {settled[1]!s:>9}")
 # --8<-- [end:fit]
 
 # --8<-- [start:lstsq]
@@ -87,11 +90,14 @@ W_best, b_best = best[0, 0].item(), best[1, 0].item()
 
 print(f"gradient descent  W {W.item():.4f}  b {b.item():.4f}  loss {final_loss:.6f}")
 print(f"least squares     W {W_best:.4f}  b {b_best:.4f}  loss {best_loss:.6f}")
+print(f"loss within 1e-6 of the optimum (relative): {abs(final_loss / best_loss - 1) < 1e-6}")
+# --8<-- [end:lstsq]
+
+# --8<-- [start:how-close]
 print(f"last update changed the loss by < 1e-6 of it: {abs(losses[-1] / final_loss - 1) < 1e-6}")
 distance = max(abs(W.item() - W_best), abs(b.item() - b_best))
 print(f"W and b within 1e-4 of the optimum: {distance < 1e-4}")
-print(f"loss within 1e-6 of the optimum (relative): {abs(final_loss / best_loss - 1) < 1e-6}")
-# --8<-- [end:lstsq]
+# --8<-- [end:how-close]
 
 # --8<-- [start:plot]
 import matplotlib.pyplot as plt
@@ -107,9 +113,38 @@ ax.legend()
 save_figure(fig, "loss-curve.svg")
 # --8<-- [end:plot]
 
+# --8<-- [start:mini-batches]
+batch_size = 20  # 100 points: 5 batches, so 5 steps per epoch
+W_mb = W_start.clone().requires_grad_()  # Part 6's start again, on copies
+b_mb = b_start.clone().requires_grad_()
+order = torch.randperm(len(X))  # the row numbers 0 to 99 in a random order (seeded above)
+
+for step, first in enumerate(range(0, len(X), batch_size)):
+    rows = order[first : first + batch_size]  # the next 20 rows of the shuffled order
+    loss = ((X[rows] @ W_mb + b_mb - y[rows]) ** 2).mean()  # this batch's mean loss
+    loss.backward()
+    with torch.no_grad():
+        full = (2 / len(X) * X.T @ (X @ W_mb + b_mb - y)).item()  # Part 6's dL/dW, all 100
+        print(f"step {step}  batch loss {loss.item():.3f}  dL/dW {W_mb.grad.item():.3f} ({full:.3f})")
+        W_mb -= lr * W_mb.grad
+        b_mb -= lr * b_mb.grad
+    W_mb.grad.zero_()
+    b_mb.grad.zero_()
+
+with torch.no_grad():
+    epoch_loss = ((X @ W_mb + b_mb - y) ** 2).mean().item()
+print(f"after 1 epoch of mini-batches: loss {epoch_loss:.3f} on all 100 points")
+print(f"full batch: loss {losses[1]:.3f} after 1 step (1 epoch), {losses[5]:.3f} after 5 steps")
+# --8<-- [end:mini-batches]
+
 # --8<-- [start:learning-rate]
 for rate in (0.01, 0.05, 0.1, 0.5, 0.9, 1.0):
-    print(f"lr {rate:<4}  loss at step 99: {fit(rate)[-1]:.2g}")
+    history = fit(rate)
+    if abs(history[-1] / best_loss - 1) < 0.01:  # within 1% of the optimal loss
+        outcome = "converged"
+    else:
+        outcome = "exploded" if history[-1] > history[0] else "not yet"
+    print(f"lr {rate:<4}  loss at step 99: {history[-1]:<7.2g}  {outcome}")
 # --8<-- [end:learning-rate]
 
 # --8<-- [start:curvature]
@@ -148,6 +183,8 @@ def slow_fit(steps, lr=0.01):
 
 
 W_slow, b_slow = slow_fit(steps=500)
+slow_distance = max(abs(W_slow.item() - W_best), abs(b_slow.item() - b_best))
+print(f"W and b within 1e-4 of the optimum: {slow_distance < 1e-4}")
 check_slow_fit(W_slow, b_slow)
 # --8<-- [end:exercise-1-solution]
 
@@ -199,14 +236,16 @@ def loss_after(lr, steps=500):
 
 
 low, high = 5, 100  # in hundredths: 0.05 converges (the page's loop), 1.0 explodes
+runs = 0
 while high - low > 1:  # bisection: halve the gap between the two
     middle = (low + high) // 2
+    runs += 1
     if abs(loss_after(middle / 100) / best_loss - 1) < 0.01:
         low = middle
     else:
         high = middle
 rate = low / 100
-print(f"largest learning rate that converges: {rate}")
+print(f"largest learning rate that converges: {rate} (found in {runs} runs)")
 check_largest_rate(rate)
 # --8<-- [end:exercise-2-solution]
 

@@ -75,7 +75,9 @@ print("dim=0 by mistake, column sums:", nn.Softmax(dim=0)(logits).sum(dim=0))
 # --8<-- [end:softmax]
 
 # --8<-- [start:softmax-sums]
-print(probs.sum(dim=-1), probs.sum(dim=-1).tolist())
+sums = probs.sum(dim=-1)
+print(sums, sums.tolist())
+print("first sum - 1, in float32 steps:", ((sums[0] - 1) / torch.finfo(torch.float32).eps).item())
 # --8<-- [end:softmax-sums]
 
 # --8<-- [start:embedding]
@@ -175,6 +177,7 @@ shifted = logits + 100
 safe = shifted - shifted.max(dim=-1, keepdim=True).values  # largest score 0: exp(0) = 1 at most
 softmax_by_hand = safe.exp() / safe.exp().sum(dim=-1, keepdim=True)
 print("exp overflows:", shifted.exp().isinf().all().item())
+print("nn.Softmax agrees:", torch.allclose(nn.Softmax(dim=-1)(shifted), softmax_by_hand))
 check_shifted_softmax(softmax_by_hand)
 # --8<-- [end:exercise-2-solution]
 

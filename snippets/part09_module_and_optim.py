@@ -42,7 +42,7 @@ optimizer = optim.SGD(model.parameters(), lr=lr)
 loss.backward()
 by_hand = [p - lr * p.grad for p in model.parameters()]  # Part 7's update
 optimizer.step()
-print([torch.equal(p, expected) for p, expected in zip(model.parameters(), by_hand, strict=True)])
+print("equal bit for bit:", all(map(torch.equal, model.parameters(), by_hand)))
 # --8<-- [end:sgd-step]
 
 # --8<-- [start:zero-grad]
@@ -85,7 +85,7 @@ print(f"W = {W.item():.4f}, b = {b.item():.4f}")
 # --8<-- [end:loop-scratch]
 
 # --8<-- [start:same-result]
-print(torch.equal(W, model.linear.weight), torch.equal(b, model.linear.bias))
+print("identical:", torch.equal(W, model.linear.weight) and torch.equal(b, model.linear.bias))
 # --8<-- [end:same-result]
 
 # --8<-- [start:lstsq]
@@ -133,22 +133,31 @@ def train(make_optimizer, lr, steps=200):
 solution = torch.linalg.lstsq(A, y.double()).solution
 best_loss = criterion(A @ solution, y.double()).item()  # the least-squares loss
 columns = ("10 steps", "50 steps", "200 steps")
-print("optimizer  lr     " + "  ".join(f"{c:>9s}" for c in columns) + "   within 1e-6")
+print("optimizer  lr     " + "  ".join(f"{c:>9s}" for c in columns) + "   within 1e-6  verdict")
 for make_optimizer in (optim.SGD, optim.Adam):
     for lr in (0.01, 0.1, 0.5, 1.0):
         losses = train(make_optimizer, lr)
         reached = next((i for i, v in enumerate(losses) if v - best_loss < 1e-6), "-")
+        if reached != "-":
+            outcome = "converged"
+        else:
+            outcome = "diverged" if losses[-1] > losses[0] else "slow"
         # A diverging loss's exact size is round-off amplified: print its order of magnitude.
         after = "  ".join(
             f"{losses[i]:9.3g}" if losses[i] < 1e3 else f"{f'~1e{round(math.log10(losses[i]))}':>9}"
             for i in (10, 50, 200)
         )
-        print(f"{make_optimizer.__name__:9s}  {lr:<4}   {after}   {reached}")
+        print(f"{make_optimizer.__name__:9s}  {lr:<4}   {after}   {reached!s:<12} {outcome}")
 # --8<-- [end:compare]
 
 # --8<-- [start:curvature]
 hessian = 2 * A.T @ A / len(A)  # second derivatives of the MSE with respect to (w, b)
-print(torch.linalg.eigvalsh(hessian))
+eigenvalues = torch.linalg.eigvalsh(hessian)
+print(eigenvalues)
+print("per step, the error along each eigen-direction is scaled by |1 - lr * eigenvalue|:")
+for lr in (0.01, 0.1, 0.5, 1.0):
+    factors = (1 - lr * eigenvalues).abs()
+    print(f"lr {lr:<4}  {factors[0]:.2f}  {factors[1]:.2f}")
 # --8<-- [end:curvature]
 
 # --8<-- [start:exercise-1-check]
