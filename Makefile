@@ -5,7 +5,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve test check-pages time-pages update-outputs build lint benchmark browser
+.PHONY: setup serve test check-pages check-page time-pages update-outputs build lint benchmark browser
 
 setup: $(VENV)/.installed node_modules/.installed browser
 
@@ -79,6 +79,11 @@ test: setup
 # Only the page blocks, each compared with the page (fast loop while writing a page).
 check-pages: $(VENV)/.installed
 	$(BIN)/pytest tests/test_pages.py -n auto
+
+# One page in seconds (`make check-page PAGE=part03`): its blocks, generated files and the
+# results its prose states against a real run (docsite/page_check.py).
+check-page: $(VENV)/.installed
+	$(BIN)/python -m tools.check_page $(PAGE)
 
 # Each page's run on one thread, start-up and blocks apart, against the time budgets
 # (docsite/page_timing.py); exit 1 when one is exceeded. Not part of `test`: run it on an idle machine.
