@@ -78,13 +78,22 @@ class ForkServer:
                 self.process.kill()
 
 
+FORKS = [0]  # children forked by this process's servers (tests/conftest.py reports them)
 _idle: dict[tuple, list[ForkServer]] = {}
 _all: list[ForkServer] = []
 _lock = threading.Lock()
 
 
+# Set by pytest for each test: not a setting of the run, so not a reason for another server.
+VOLATILE = {"PYTEST_CURRENT_TEST"}
+
+
+def _key(env: dict[str, str]) -> tuple:
+    return tuple(sorted((k, v) for k, v in env.items() if k not in VOLATILE))
+
+
 def _take(env: dict[str, str]) -> ForkServer:
-    key = tuple(sorted(env.items()))
+    key = _key(env)
     with _lock:
         free = _idle.setdefault(key, [])
         if free:
@@ -97,7 +106,7 @@ def _take(env: dict[str, str]) -> ForkServer:
 
 def _give_back(env: dict[str, str], server: ForkServer) -> None:
     with _lock:
-        _idle[tuple(sorted(env.items()))].append(server)
+        _idle[_key(env)].append(server)
 
 
 @atexit.register
@@ -125,6 +134,7 @@ def run(
         )
         return Completed(done.returncode, done.stdout, done.stderr)
     server = _take(env)
+    FORKS[0] += 1
     try:
         result = server.run(argv, cwd, timeout)
     except BaseException:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import sys
 import time
 from collections import defaultdict
 
@@ -133,6 +134,33 @@ def pytest_sessionfinish(session):
 # process), so they count every worker's tests. A test adds a fact with `record_property`.
 ONE_THREAD_SECONDS = "one_thread_seconds"  # a page's wall time run as one script on one thread
 BLOCK_EXECUTED = "block_executed"  # a page block ran (its device)
+PYTHON_PROCESSES = "python_processes"  # (new Python interpreters started, children forked)
+_PYTHON = re.compile(r"python[\d.]*$")
+_started = [0]  # new Python interpreters this process started (the audit hook counts them)
+_reported = [0, 0]  # what the last test report already counted
+
+
+def _count_pythons(event: str, args: tuple) -> None:
+    """sys.addaudithook: count each subprocess this process starts that is a Python."""
+    if event == "subprocess.Popen":
+        executable, argv = args[0], args[1]
+        program = os.fsdecode(executable or (argv[0] if argv else ""))
+        if _PYTHON.search(os.path.basename(program)) or program == sys.executable:
+            _started[0] += 1
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each test's report carries the Python processes it (and its fixtures) started."""
+    outcome = yield
+    if call.when != "teardown":
+        return
+    from docsite.forked import FORKS
+
+    now = [_started[0], FORKS[0]]
+    delta = (now[0] - _reported[0], now[1] - _reported[1])
+    _reported[:] = now
+    outcome.get_result().user_properties.append((PYTHON_PROCESSES, delta))
 
 
 class SessionReport:
@@ -143,10 +171,15 @@ class SessionReport:
         self.started = time.monotonic()
         self.module_seconds: dict[str, float] = defaultdict(float)
         self.facts: dict[str, dict[str, object]] = defaultdict(dict)
+        self.module_pythons: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
     def pytest_runtest_logreport(self, report):
-        self.module_seconds[report.nodeid.split("::")[0]] += report.duration
+        module = report.nodeid.split("::")[0]
+        self.module_seconds[module] += report.duration
         for name, value in report.user_properties:
+            if name == PYTHON_PROCESSES and report.when == "teardown":
+                self.module_pythons[module][0] += value[0]
+                self.module_pythons[module][1] += value[1]
             if name in (ONE_THREAD_SECONDS, BLOCK_EXECUTED):
                 self.facts[name][report.nodeid] = value
 
@@ -157,11 +190,15 @@ class SessionReport:
             workers = getattr(self.config.option, "numprocesses", None) or 1
             terminalreporter.section("time per test module (set-up, call and tear-down, summed)")
             for module, total in sorted(self.module_seconds.items(), key=lambda kv: -kv[1]):
-                write(f"{total:8.1f} s  {module}")
+                started, forked = self.module_pythons[module]
+                write(f"{total:8.1f} s  {module:40} {started:4} pythons started, {forked:4} forked")
             processes = f"{workers} process{'es' if workers != 1 else ''}"
+            started = sum(n for n, _ in self.module_pythons.values())
+            forked = sum(f for _, f in self.module_pythons.values())
             write(
                 f"{sum(self.module_seconds.values()):8.1f} s  in all, "
-                f"in {wall:.1f} s of wall time ({processes})"
+                f"in {wall:.1f} s of wall time ({processes}); {started} new Python processes "
+                f"started by the suite's own processes, {forked} runs forked from a fork server"
             )
         pages = dict(self.facts[ONE_THREAD_SECONDS].values())
         if pages:
@@ -201,6 +238,7 @@ SHARED_CORES_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
 def pytest_configure(config):
+    sys.addaudithook(_count_pythons)
     if not in_worker(config):  # the main process sees every worker's reports
         config.pluginmanager.register(SessionReport(config), "session-report")
     else:
