@@ -31,7 +31,7 @@ with torch.inference_mode():  # a picture, not part of the model: record nothing
     guess = line_x @ W + b
 
 fig, ax = plt.subplots(figsize=(6, 4))
-ax.scatter(X.cpu(), y.cpu(), s=12, label="data")
+ax.scatter(X.cpu(), y.cpu(), s=12, label="data")  # matplotlib reads CPU tensors (Part 1's .cpu())
 ax.plot(line_x.cpu(), 2 * line_x.cpu() + 1, "k--", label="y = 2x + 1")
 ax.plot(line_x.cpu(), guess.cpu(), color="tab:red", label="X @ W + b (random W, b)")
 ax.set(xlabel="x", ylabel="y")
