@@ -86,14 +86,14 @@ with torch.no_grad():  # one more forward pass: the loss of the final W and b
 A = torch.cat([X, torch.ones_like(X)], dim=1)  # columns x and 1: A @ [W, b] = X W + b
 best = torch.linalg.lstsq(A.double(), y.double()).solution  # in float64: a far finer reference
 best_loss = ((A.double() @ best - y.double()) ** 2).mean().item()
-W_best, b_best = best[0, 0].item(), best[1, 0].item()
 
 print(f"gradient descent  W {W.item():.4f}  b {b.item():.4f}  loss {final_loss:.6f}")
-print(f"least squares     W {W_best:.4f}  b {b_best:.4f}  loss {best_loss:.6f}")
+print(f"least squares     W {best[0, 0]:.4f}  b {best[1, 0]:.4f}  loss {best_loss:.6f}")
 print(f"loss within 1e-6 of the optimum (relative): {abs(final_loss / best_loss - 1) < 1e-6}")
 # --8<-- [end:lstsq]
 
 # --8<-- [start:how-close]
+W_best, b_best = best.flatten().tolist()
 print(f"last update changed the loss by < 1e-6 of it: {abs(losses[-1] / final_loss - 1) < 1e-6}")
 distance = max(abs(W.item() - W_best), abs(b.item() - b_best))
 print(f"W and b within 1e-4 of the optimum: {distance < 1e-4}")
@@ -115,26 +115,24 @@ save_figure(fig, "loss-curve.svg")
 
 # --8<-- [start:mini-batches]
 batch_size = 20  # 100 points: 5 batches, so 5 steps per epoch
-W_mb = W_start.clone().requires_grad_()  # Part 6's start again, on copies
-b_mb = b_start.clone().requires_grad_()
+W_mb, b_mb = W_start.clone().requires_grad_(), b_start.clone().requires_grad_()  # Part 6's start
 order = torch.randperm(len(X))  # the row numbers 0 to 99 in a random order (seeded above)
 
+print("step  batch loss  dL/dW: from the batch, from all 100")
 for step, first in enumerate(range(0, len(X), batch_size)):
     rows = order[first : first + batch_size]  # the next 20 rows of the shuffled order
     loss = ((X[rows] @ W_mb + b_mb - y[rows]) ** 2).mean()  # this batch's mean loss
     loss.backward()
     with torch.no_grad():
-        full = (2 / len(X) * X.T @ (X @ W_mb + b_mb - y)).item()  # Part 6's dL/dW, all 100
-        print(f"step {step}  batch loss {loss.item():.3f}  dL/dW {W_mb.grad.item():.3f} ({full:.3f})")
-        W_mb -= lr * W_mb.grad
-        b_mb -= lr * b_mb.grad
-    W_mb.grad.zero_()
-    b_mb.grad.zero_()
+        full = (2 / len(X) * X.T @ (X @ W_mb + b_mb - y)).item()  # Part 6's formula
+        print(f"{step:4d} {loss.item():11.3f} {W_mb.grad.item():22.3f} {full:13.3f}")
+        for p in (W_mb, b_mb):
+            p -= lr * p.grad
+            p.grad.zero_()
 
 with torch.no_grad():
     epoch_loss = ((X @ W_mb + b_mb - y) ** 2).mean().item()
-print(f"after 1 epoch of mini-batches: loss {epoch_loss:.3f} on all 100 points")
-print(f"full batch: loss {losses[1]:.3f} after 1 step (1 epoch), {losses[5]:.3f} after 5 steps")
+print(f"loss after 1 epoch: {epoch_loss:.3f} (5 mini-batch steps), {losses[1]:.3f} (1 full step)")
 # --8<-- [end:mini-batches]
 
 # --8<-- [start:learning-rate]

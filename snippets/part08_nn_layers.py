@@ -80,6 +80,15 @@ print(sums, sums.tolist())
 print("first sum - 1, in float32 steps:", ((sums[0] - 1) / torch.finfo(torch.float32).eps).item())
 # --8<-- [end:softmax-sums]
 
+# --8<-- [start:cross-entropy]
+targets = torch.tensor([0, 3, 1])  # each example's right class: int64 indices, shape (3,)
+log_probs = nn.functional.log_softmax(logits, dim=-1)  # (3, 4): the log of every probability
+picked = log_probs.gather(dim=1, index=targets.unsqueeze(1))  # (3, 1): each right class's
+print("-log p(right class):", (-picked).squeeze(1).round(decimals=4))
+ce = nn.functional.cross_entropy(logits, targets)  # from the logits and the class indices
+print(f"mean {-picked.mean():.4f}   cross_entropy agrees:", torch.allclose(-picked.mean(), ce))
+# --8<-- [end:cross-entropy]
+
 # --8<-- [start:embedding]
 embedding = nn.Embedding(num_embeddings=10, embedding_dim=4)  # 10 token ids, 4 numbers each
 token_ids = torch.tensor([[1, 4, 4, 9], [0, 2, 7, 1]])  # 2 sequences of 4 tokens
@@ -129,6 +138,7 @@ rms = torch.sqrt(features.pow(2).mean(dim=-1, keepdim=True) + torch.finfo(torch.
 print("x / rms(x) * weight:", torch.allclose(rms_norm(features), features / rms * rms_norm.weight))
 print("RMSNorm parameters:", [name for name, _ in rms_norm.named_parameters()])
 print("SiLU is x * sigmoid(x):", torch.allclose(nn.SiLU()(z), z * torch.sigmoid(z)))
+print(f"largest gap to GELU on [-4, 4]: {(nn.SiLU()(grid) - gelu(grid)).abs().max():.2f}")
 # --8<-- [end:llm-bricks]
 
 # --8<-- [start:exercise-1-check]
