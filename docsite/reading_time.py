@@ -38,15 +38,15 @@ CORE_MINUTES = 60  # the hour
 BUDGETS = {
     "index.md": 4,
     "part01-tensors.md": 5,
-    "part02-autograd.md": 5,
+    "part02-autograd.md": 4,
     "part03-math.md": 5,
-    "part04-indexing.md": 5,
+    "part04-indexing.md": 6,
     "part05-forward-pass.md": 5,
     "part06-backward-pass.md": 5,
     "part07-gradient-descent.md": 5,
     "part08-nn-layers.md": 6,
-    "part09-module-and-optim.md": 6,
-    "part10-to-an-llm.md": 6,
+    "part09-module-and-optim.md": 5,
+    "part10-to-an-llm.md": 7,
 }
 MARGIN_MINUTES = CORE_MINUTES - sum(BUDGETS.values())
 
