@@ -333,7 +333,10 @@ def _equal(prose: str, printed: str) -> bool:
     digits = len(prose.replace(",", "").replace(".", "").strip("0") if "." in prose else prose)
     if not isinstance(exponent, int) or digits < 2 or "e" in prose.lower():
         return False
-    return b.quantize(Decimal(1).scaleb(exponent)) == a
+    try:
+        return b.quantize(Decimal(1).scaleb(exponent)) == a
+    except InvalidOperation:  # a printed 3.4e+38 held to 0.01 needs more digits than Decimal's
+        return False
 
 
 def printed_numbers(page: Page) -> list[tuple[str, Block]]:

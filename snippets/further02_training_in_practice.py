@@ -80,6 +80,49 @@ device = torch.accelerator.current_accelerator(check_available=True) or torch.de
 print(model.to(device) is model, next(model.parameters()).device)
 # --8<-- [end:to-device]
 
+# --8<-- [start:move-after-step]
+optimizer = torch.optim.Adam(layer.parameters())  # layer: float64 since the block above
+print("state before the first step:", len(optimizer.state))
+layer(torch.ones(1, 2, dtype=torch.float64)).sum().backward()
+optimizer.step()  # creates Adam's averages, like the parameters: float64, on their device
+layer.to(torch.float32)  # a move after the first step (of dtype here; of device likewise)
+average = optimizer.state[layer.weight]["exp_avg"]
+print("weight", layer.weight.dtype, "| Adam's average", average.dtype)
+layer(torch.ones(1, 2)).sum().backward()
+try:
+    optimizer.step()
+except RuntimeError as error:
+    print("RuntimeError:", error)
+# --8<-- [end:move-after-step]
+
+# --8<-- [start:autocast]
+x, target = X_train[:16].to(device), y_train[:16].to(device)  # one batch of 16 points
+loss_float32 = criterion(model(x), target).item()  # the same batch without autocast
+
+with torch.autocast(device.type, dtype=torch.bfloat16):  # device.type is "cpu" here
+    hidden = model[0](x)  # the first Linear layer
+    activated = model[1](hidden)  # SiLU
+    loss = criterion(model(x), target)
+print("inside: Linear", hidden.dtype, "| SiLU", activated.dtype, "| loss", loss.dtype)
+loss.backward()
+weight = model[0].weight
+print("after:  weight", weight.dtype, "| its gradient", weight.grad.dtype)
+gap = abs(loss.item() - loss_float32) / loss_float32
+print(f"loss under autocast vs float32: {gap:.1%} apart")
+model.zero_grad()  # this gradient was only for the look
+# --8<-- [end:autocast]
+
+# --8<-- [start:float-formats]
+for dtype in (torch.float32, torch.bfloat16, torch.float16):
+    info = torch.finfo(dtype)  # the format's limits
+    fraction = -round(math.log2(info.eps))  # fraction bits: the step after 1 is 2**-fraction
+    exponent = info.bits - 1 - fraction  # the rest, after the sign bit
+    print(
+        f"{dtype!s:15} {exponent} exponent bits, {fraction:2} fraction bits, "
+        f"step after 1: {info.eps:.1e}, smallest normal {info.tiny:.1e}"
+    )
+# --8<-- [end:float-formats]
+
 # --8<-- [start:schedule]
 peak_lr, warmup_steps, total_steps = 0.06, 16, 160  # 10 epochs of 16 batches
 
@@ -108,7 +151,6 @@ save_figure(fig, "lr-schedule.svg")
 # --8<-- [end:plot]
 
 # --8<-- [start:clip]
-x, target = X_train[:16].to(device), y_train[:16].to(device)  # one batch of 16 points
 criterion(model(x), target).backward()
 before = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)  # returns the norm before
 after = nn.utils.get_total_norm([p.grad for p in model.parameters()])

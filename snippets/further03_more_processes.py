@@ -66,3 +66,12 @@ print("rank 0 and rank 1 equal:", all(torch.equal(rank0[k], rank1[k]) for k in r
 gap = max((rank0[name] - p).abs().max().item() for name, p in model.named_parameters())
 print("largest difference from one process below 1e-6:", gap < 1e-6)
 # --8<-- [end:same-result]
+
+# --8<-- [start:memory]
+parameters = 8_030_261_248  # Llama 3 8B, as Part 10 counts it
+per_parameter = 4 + 4 + 4 + 4  # float32 bytes: the parameter, its gradient, Adam's two averages
+total = parameters * per_parameter
+print(f"{per_parameter} bytes a parameter; DDP, on every rank: {total / 1e9:.1f} GB")
+for ranks in (8, 64):
+    print(f"FSDP over {ranks} ranks: {total / ranks / 1e9:.1f} GB on each")
+# --8<-- [end:memory]

@@ -182,3 +182,8 @@ def test_the_banner_names_a_value_stated_from_a_changed_block():
     line = _sentence_line(_real(), OLD_COUNT)
     assert f"the value {OLD_COUNT} stated in the text at <code>docs/{PAGE}:{line}</code>" in html
     assert stale_outputs.stated_from(page, []) == []
+
+
+def test_a_huge_printed_number_is_compared_without_error():
+    assert not prose._equal("2.13", "3.4028234663852886e+38")
+    assert prose._equal("3.4e+38", "3.4e+38")
