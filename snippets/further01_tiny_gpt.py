@@ -150,9 +150,7 @@ class TinyGPT(nn.Module):
 # --8<-- [end:model]
 
 # --8<-- [start:build]
-# float64: processors round the last bits differently; in float64 those bits are 1e-16 and
-# never reach the losses or the text printed below, which stay the same on every CPU.
-torch.set_default_dtype(torch.float64)
+torch.set_default_dtype(torch.float64)  # so every processor prints the same (see above)
 torch.manual_seed(0)
 model = TinyGPT(vocab=V, hidden=48, intermediate=128, layers=2, context=context)
 print(f"{sum(p.numel() for p in model.parameters()):,} parameters")

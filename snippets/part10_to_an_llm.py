@@ -1,5 +1,8 @@
 # --8<-- [start:imports]
+import math
+
 import torch
+import torch.nn.functional as F
 from torch import nn, optim
 
 # --8<-- [end:imports]
@@ -58,8 +61,8 @@ y = torch.sin(X)  # a target no straight line can follow
 
 
 # --8<-- [start:fit]
-def fit(model, lr, steps=200):
-    optimizer, criterion = optim.Adam(model.parameters(), lr=lr), nn.MSELoss()
+def fit(model, lr, X, y, criterion, steps=200):
+    optimizer = optim.Adam(model.parameters(), lr=lr)
     for _ in range(steps):
         y_hat = model(X)  # 1. prediction
         loss = criterion(y_hat, y)  # 2. loss
@@ -74,7 +77,7 @@ line, model = nn.Linear(1, 1), TinyRegressor()
 final = {}  # name -> final loss
 for name, m, lr in [("a line", line, 0.1), ("TinyRegressor", model, 0.005)]:
     n = sum(p.numel() for p in m.parameters())
-    final[name] = fit(m, lr)
+    final[name] = fit(m, lr, X, y, nn.MSELoss())
     print(f"{name:13s} {n:5,} parameters  final loss {final[name]:.5f}")
 # --8<-- [end:fit]
 
@@ -172,6 +175,36 @@ for label, module in rows:
     n = sum(p.numel() for p in module.parameters())
     print(f"{label:21s} {n:>13,} {size(4 * n):>9s} {size(2 * n):>9s}")
 # --8<-- [end:scale-table]
+
+# --8<-- [start:lm-data]
+text = "to be, or not to be, that is the question"
+chars = sorted(set(text))  # the vocabulary: each character the text uses, once
+V = len(chars)
+windows = torch.tensor([chars.index(c) for c in text])[:36].view(4, 9)  # (B, T + 1) token ids
+inputs, targets = windows[:, :-1], windows[:, 1:]  # (B, T) each: the target is the next token
+print(f"vocabulary {''.join(chars)!r}: V = {V}, ln(V) = {math.log(V):.3f}")
+for row in (inputs[0], targets[0]):
+    print(row.tolist(), repr("".join(chars[i] for i in row.tolist())))
+# --8<-- [end:lm-data]
+
+
+# --8<-- [start:lm-loss]
+def next_token_loss(logits, targets):  # cross_entropy wants (N, V) scores and (N,) class ids
+    return F.cross_entropy(logits.view(-1, V), targets.reshape(-1))  # N = B * T positions
+
+
+torch.manual_seed(0)
+lm = TinyRegressor(hidden=16, intermediate=64)  # this page's model, as a language model:
+lm.embed, lm.head = nn.Embedding(V, 16), nn.Linear(16, V)  # ids -> vectors, vectors -> V scores
+logits = lm(inputs)  # (B, T, V): a score for every token of the vocabulary, at every position
+loss = next_token_loss(logits, targets)
+by_hand = -torch.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).mean()
+print(tuple(logits.shape), f"loss {loss.item():.3f}, by hand: {torch.allclose(loss, by_hand)}")
+# --8<-- [end:lm-loss]
+
+# --8<-- [start:lm-fit]
+print(f"after 100 steps: loss {fit(lm, 0.01, inputs, targets, next_token_loss, steps=100):.3f}")
+# --8<-- [end:lm-fit]
 
 # --8<-- [start:exercise-1-check]
 from snippets.exercises import verdict
