@@ -5,7 +5,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve test check-pages check-page time-pages update-outputs build lint benchmark browser
+.PHONY: setup serve test check-pages check-page time-pages update-outputs build lint benchmark browser \
+	test-torch
 
 setup: $(VENV)/.installed node_modules/.installed browser
 
@@ -94,6 +95,15 @@ time-pages: $(VENV)/.installed
 # then every notebook under docs/notebooks/ from the rewritten pages (tests/conftest.py).
 update-outputs: $(VENV)/.installed
 	$(BIN)/pytest tests/test_pages.py --update-outputs -q
+
+# Every page on another torch release (`make test-torch TORCH=2.9.1`; TORCH=latest: the newest the
+# index serves), in a side environment cached under ~/.cache/pytorch-in-one-hour/ (never .venv;
+# torch from the same index as `setup`): each page as one script and as its notebook, recorded in
+# docs/torch-versions.json, which each page's footer reads (docsite/torch_versions.py). Exit 1
+# when a page prints anything else. Not part of `test`.
+test-torch: $(VENV)/.installed
+	@test -n "$(TORCH)" || { echo "name a torch release: make test-torch TORCH=2.9.1"; exit 1; }
+	$(if $(filter file,$(origin TORCH_INDEX)),,TORCH_INDEX='$(TORCH_INDEX)') $(BIN)/python -m tools.test_torch $(TORCH)
 
 build: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m mkdocs build --strict

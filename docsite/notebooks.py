@@ -6,8 +6,9 @@ executed ```python block a code cell (docsite/notebook_markdown.py turns the pro
 Jupyter renders), and the output the page shows under a block (verified by the suite against a
 real run) that cell's stdout. The first code cell makes the notebook
 self-contained: it installs the site's `snippets` package when it is missing (as on Colab; `make
-setup` installs this checkout's) and says so when torch is not the version that verified the
-outputs. It sets nothing up: the page's own code seeds and configures what it uses, as a script.
+setup` installs this checkout's) and, when torch is not a release on which the page's outputs were
+verified (docs/torch-versions.json, `make test-torch`), says so in one line naming the nearest.
+It sets nothing up: the page's own code seeds and configures what it uses, as a script.
 
 Generation is deterministic (no timestamps, cell ids from the cell's position), so regenerating
 an unchanged page gives the same bytes and a stale notebook is a plain byte difference.
@@ -27,7 +28,7 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from docsite import config
+from docsite import config, torch_versions
 from docsite import pages as docpages
 from docsite.notebook_markdown import MarkdownCell, Prose
 from docsite.verified import recorded
@@ -47,8 +48,16 @@ if importlib.util.find_spec("snippets") is None:  # the helpers this site's page
 
 import torch
 
-if torch.__version__.split("+")[0] != "{torch_release}":
-    print(f"The outputs shown come from torch {torch}; this is torch {{torch.__version__}}.")
+_verified = {verified}  # torch releases on which this page printed every output shown
+_here = torch.__version__.split("+")[0]
+if _here not in _verified:  # say so, naming the nearest verified release
+    import re
+
+    _parts = lambda v: re.findall(r"\\d+", v)[:3]  # "2.9.1" -> 2009001: the nearest is the closest
+    _number = lambda v: sum(int(n) * 1000 ** (2 - i) for i, n in enumerate(_parts(v)))
+    _nearest = min(_verified, key=lambda v: abs(_number(v) - _number(_here)))
+    print(f"The outputs shown were verified on torch {{', '.join(_verified)}}; this is torch "
+          f"{{torch.__version__}} (nearest verified: {{_nearest}}).")
 """
 
 
@@ -151,11 +160,10 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
     }
     title = title or f"# {page.stem}"
     nb.cells.append(v4.new_markdown_cell(_header(page, title, site_info, verified)))
-    setup = SETUP.format(
-        repo_url=site_info.repo_url,
-        torch=verified["torch"],
-        torch_release=verified["torch"].split("+")[0],
-    ).rstrip("\n")
+    # The releases on which this page's outputs were verified: docs/torch-versions.json's, and
+    # the one that wrote them (docsite/torch_versions.py).
+    releases = tuple(torch_versions.verified_releases(page))
+    setup = SETUP.format(repo_url=site_info.repo_url, verified=repr(releases)).rstrip("\n")
     nb.cells.append(v4.new_code_cell(setup, execution_count=execution_count))
     for item in cells:
         if isinstance(item, MarkdownCell):
