@@ -11,11 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from docsite.config import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+TORCH_WORKFLOW = ROOT / ".github" / "workflows" / "torch-versions.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def steps(job: dict) -> list[dict]:
@@ -86,16 +89,19 @@ def zizmor_findings(workflow: Path) -> list[str]:
     return findings
 
 
-def test_zizmor_finds_nothing_to_fix_in_the_workflow():
+def test_zizmor_finds_nothing_to_fix_in_the_workflows():
     """Actions pinned by commit, no token left in the checkout, least permissions per job."""
-    findings = zizmor_findings(WORKFLOW)
-    assert not findings, f"zizmor --offline finds {len(findings)} problem(s) in {WORKFLOW}:\n" + (
-        "\n".join(findings)
-    )
+    assert WORKFLOW in WORKFLOWS and TORCH_WORKFLOW in WORKFLOWS
+    for workflow in WORKFLOWS:
+        findings = zizmor_findings(workflow)
+        assert not findings, f"zizmor --offline finds {len(findings)} in {workflow}:\n" + (
+            "\n".join(findings)
+        )
 
 
-def test_every_action_is_pinned_by_commit_with_its_release_tag_beside_it():
-    text = WORKFLOW.read_text(encoding="utf-8")
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=[w.name for w in WORKFLOWS])
+def test_every_action_is_pinned_by_commit_with_its_release_tag_beside_it(workflow):
+    text = workflow.read_text(encoding="utf-8")
     uses = re.findall(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", text, re.M)
     assert uses
     for action, comment in uses:
@@ -144,3 +150,24 @@ def test_the_published_build_is_link_checked_as_github_pages_serves_it():
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert re.search(r"^linkchecker==\S+$", requirements, re.M | re.I)
     assert re.search(r"^zizmor==\S+$", requirements, re.M)
+
+
+def test_the_torch_matrix_runs_the_recorded_releases_and_weekly_the_newest():
+    """make test-torch on each release docs/torch-versions.json records as the same on every page
+    (read from the record, never typed), on push, pull request and weekly; and weekly the newest
+    torch unpinned. Its own job, so `make test` does not grow."""
+    workflow = yaml.safe_load(TORCH_WORKFLOW.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))
+    assert {"push", "pull_request", "schedule"} <= set(triggers)
+    (cron,) = [entry["cron"] for entry in triggers["schedule"]]
+    assert len(cron.split()) == 5 and cron.split()[2:4] == ["*", "*"] and cron.split()[4] != "*"
+    jobs = workflow["jobs"]
+    assert "docs/torch-versions.json" in jobs["recorded"]["steps"][1]["run"]
+    matrix = jobs["torch"]["strategy"]["matrix"]["torch"]
+    assert matrix == "${{ fromJSON(needs.recorded.outputs.torch) }}"
+    assert any("make test-torch TORCH=" in s.get("run", "") for s in steps(jobs["torch"]))
+    assert "schedule" in jobs["latest"]["if"]
+    assert any(s.get("run") == "make test-torch TORCH=latest" for s in steps(jobs["latest"]))
+    assert workflow["permissions"] == {}
+    for job in jobs.values():
+        assert job["permissions"] == {"contents": "read"}

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 from bs4 import BeautifulSoup
 
-from docsite import config, verified
+from docsite import config, prose, verified
 from docsite import pages as docpages
 from tests.scratch_project import copy_project, run_pytest
 
@@ -153,7 +153,14 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
         banner = stale.banners[0]
         assert banner.get("role") == "status" and "warning" in banner.get("class", [])
         listed = [item.get_text(" ", strip=True) for item in banner.select("li")]
-        assert len(listed) == 1, listed  # only the changed block
+        # Only the changed block, then each value the prose states from its output.
+        stated = [
+            b
+            for b in prose.parse(docpages.load_page(config.DOCS / PAGE))[0]
+            if b.section == block.section
+        ]
+        assert len(listed) == 1 + len(stated), listed
+        assert all(item.startswith("the value ") for item in listed[1:]), listed
         assert f"docs/{PAGE}:{block.page_line}" in listed[0], listed
         assert f"{SNIPPET}:{block.section}" in listed[0], listed
         assert config.UPDATE_COMMAND in banner.get_text(), banner.get_text()
@@ -167,7 +174,9 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
         helper.write_text(helper.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
         both = _wait_for(
             url,
-            lambda page: len(page.banners) == 1 and len(page.banners[0].select("li")) == 2,
+            lambda page: (
+                len(page.banners) == 1 and len(page.banners[0].select("li")) == len(listed) + 1
+            ),
             f"the banner naming {HELPER} too",
             log,
         )
