@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from docsite.pages import Block, Page
+from docsite.pages import Block, Page, closing_fence
 
 SECTION = r"[-_0-9a-z]+"
 BINDING = re.compile(
@@ -190,8 +190,6 @@ def prose_lines(page: Page) -> list[tuple[int, str]]:
         text = expanded[index]
         stripped = text.strip()
         if stripped.startswith("```") or stripped.startswith("~~~"):
-            from docsite.pages import closing_fence
-
             index = closing_fence(expanded, index) + 1
             continue
         origin = page.origins[index]

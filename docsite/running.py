@@ -198,3 +198,19 @@ class PageRuns:
     def started(self, device: str = "cpu") -> list[PageRun]:
         """The runs of `device` that have run, in the order they were asked for."""
         return [run for (_, d), run in self._runs.items() if d == device and run.results]
+
+
+def script(blocks: list[Block]) -> str:
+    """The blocks in order, as a reader copies them into one file."""
+    return "\n".join(block.code.rstrip("\n") + "\n" for block in blocks)
+
+
+def first_differing_block(blocks: list[Block], actual: str) -> Block:
+    """The block whose output is the first to differ from the page's (outputs are in order)."""
+    position = 0
+    for block in blocks:
+        expected = block.expected or ""
+        if actual[position : position + len(expected)] != expected:
+            return block
+        position += len(expected)
+    return blocks[-1]

@@ -439,11 +439,6 @@ def describe(python: Path) -> dict:
 # --- one page as one script --------------------------------------------------------------------
 
 
-def script(blocks: list[docpages.Block]) -> str:
-    """The blocks in order, as a reader copies them into one file (as the reader test does)."""
-    return "\n".join(block.code.rstrip("\n") + "\n" for block in blocks)
-
-
 @dataclasses.dataclass
 class ScriptRun:
     returncode: int
@@ -459,7 +454,7 @@ def run_script(page: docpages.Page, python: Path) -> ScriptRun:
     with tempfile.TemporaryDirectory(prefix=f"torch-{page.path.stem}-") as folder:
         workdir = Path(folder)
         name = f"{page.path.stem}.py"
-        (workdir / name).write_text(script(page.blocks), encoding="utf-8")
+        (workdir / name).write_text(running.script(page.blocks), encoding="utf-8")
         started = time.perf_counter()
         try:
             done = subprocess.run(
@@ -479,17 +474,6 @@ def run_script(page: docpages.Page, python: Path) -> ScriptRun:
         seconds = time.perf_counter() - started
         files = running.files_under(workdir, skip=lambda path: path.name == name)
     return ScriptRun(returncode, stdout, stderr, files, seconds)
-
-
-def first_differing_block(blocks: list[docpages.Block], actual: str) -> docpages.Block:
-    """The block whose output is the first to differ from the page's (outputs are in order)."""
-    position = 0
-    for block in blocks:
-        expected = block.expected or ""
-        if actual[position : position + len(expected)] != expected:
-            return block
-        position += len(expected)
-    return blocks[-1]
 
 
 def _diff(expected: str, actual: str, theirs: str, label: str) -> str:
@@ -538,7 +522,7 @@ def script_result(page: docpages.Page, run: ScriptRun, label: str) -> dict:
         return found
     expected = "".join(block.expected or "" for block in page.blocks)
     if run.stdout != expected:
-        block = first_differing_block(page.blocks, run.stdout)
+        block = running.first_differing_block(page.blocks, run.stdout)
         theirs = f"{page.relpath} (the page's outputs, in order)"
         return {
             "result": DIFFERENT,

@@ -70,11 +70,6 @@ def blocks_run(page: docpages.Page, variant: str) -> list[docpages.Block]:
     return page.blocks
 
 
-def script(blocks: list[docpages.Block]) -> str:
-    """The blocks in order, as a reader copies them into one file."""
-    return "\n".join(block.code.rstrip("\n") + "\n" for block in blocks)
-
-
 @dataclass
 class Run:
     returncode: int
@@ -95,7 +90,7 @@ def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) 
     with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
         workdir = Path(folder)
         name = f"{page.path.stem}.py"
-        (workdir / name).write_text(script(blocks_run(page, variant)), encoding="utf-8")
+        (workdir / name).write_text(running.script(blocks_run(page, variant)), encoding="utf-8")
         started = time.monotonic()
         done = forked.run(
             [name], workdir, running.reader_env(env), timeout=SCRIPT_TIMEOUT, fresh=fresh
@@ -103,17 +98,6 @@ def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) 
         seconds = time.monotonic() - started
         files = running.files_under(workdir, skip=lambda path: path.name == name)
     return Run(done.returncode, done.stdout, done.stderr, files, seconds)
-
-
-def first_differing_block(blocks: list[docpages.Block], actual: str) -> docpages.Block:
-    """The block whose output is the first to differ from the page's (outputs are in order)."""
-    position = 0
-    for block in blocks:
-        expected = block.expected or ""
-        if actual[position : position + len(expected)] != expected:
-            return block
-        position += len(expected)
-    return blocks[-1]
 
 
 def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
@@ -126,7 +110,7 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
     blocks = blocks_run(page, variant)
     expected = "".join(block.expected or "" for block in blocks)
     if run.stdout != expected:
-        block = first_differing_block(blocks, run.stdout)
+        block = running.first_differing_block(blocks, run.stdout)
         # The sentences that state a value this run printed otherwise (docsite/prose.py).
         outputs = prose.split_output(page, blocks, run.stdout)
         stated = prose.mismatches(page, outputs, f"a new python ({variant})")

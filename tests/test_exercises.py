@@ -94,7 +94,7 @@ def test_each_self_check_rejects_its_wrong_answer(page):
     wrong = {n: parts["wrong"] for n, parts in exercise_sections(page).items() if "wrong" in parts}
     if not wrong:
         pytest.fail(f"{page.relpath}: no exercise-N-wrong section in {module_of(page).name}")
-    script = "\n".join(block.code.rstrip("\n") + "\n" for block in page.blocks)
+    script = running.script(page.blocks)
     for number, code in sorted(wrong.items()):
         script += f"\nprint({MARKER.format(number=number)!r})\n" + textwrap.dedent(code)
     with tempfile.TemporaryDirectory(prefix=f"exercises-{page.path.stem}-") as folder:
