@@ -32,6 +32,10 @@ class Completed:
     stderr: str
 
 
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
 class ForkServer:
     def __init__(self, env: dict[str, str]):
         self.process = subprocess.Popen(
@@ -66,8 +70,7 @@ class ForkServer:
                 os.kill(pid, signal.SIGKILL)
                 self._reply(timeout=60)
                 raise subprocess.TimeoutExpired(argv, timeout)
-            read = lambda path: path.read_text(encoding="utf-8", errors="replace")  # noqa: E731
-            return Completed(reply["status"], read(out), read(err))
+            return Completed(reply["status"], _text(out), _text(err))
 
     def close(self) -> None:
         if self.process.poll() is None:

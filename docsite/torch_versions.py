@@ -48,7 +48,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from docsite import config, running, verified
+from docsite import config, prose, running, verified
 from docsite import pages as docpages
 
 RECORD_NAME = "torch-versions.json"  # beside docs/verified-with.json
@@ -705,7 +705,7 @@ def check_page(page: docpages.Page, python: Path, label: str, notebook: bool = T
     if entry["result"] == DIFFERENT and "blocks" not in entry and "files" not in entry:
         # No notebook run to say what each block printed: cut the script's stdout by the
         # page's line counts, when they add up.
-        outputs = _split(page, ran.stdout)
+        outputs = prose.split_output(page, page.blocks, ran.stdout)
         entry["blocks"] = [
             {**_block_fields(b), "output": outputs[b.index]}
             for b in page.blocks
@@ -715,12 +715,6 @@ def check_page(page: docpages.Page, python: Path, label: str, notebook: bool = T
         entry.pop("first_difference", None)
     entry["seconds"] = round(seconds, 1)
     return entry
-
-
-def _split(page: docpages.Page, stdout: str) -> dict[int, str]:
-    from docsite import prose
-
-    return prose.split_output(page, page.blocks, stdout)
 
 
 def check_release(

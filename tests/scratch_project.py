@@ -3,6 +3,7 @@
 - `copy_project`: the project copied to a folder, as a checkout holds it (no version control,
   environments, build output or caches), its node_modules a link to the real one.
 - `build_variant`: such a copy with extra pages, built into a site for the browser checker.
+- `run_module`: `python -m ...` in the copy (mkdocs, a tool), as a writer runs it there.
 - `run_pytest`: the copy's own suite run on some of its pages, by a new Python in the copy.
 - `replace_once`: an edit that must hit exactly one place.
 """
@@ -28,6 +29,8 @@ SKIPPED_AT_THE_ROOT = {
 }
 # ... and anywhere (node_modules folders are installed, not written; the root's is linked).
 SKIPPED_ANYWHERE = {"__pycache__", "node_modules"}
+# What a command in the copy runs with: no MkDocs 2 notice, no bytecode written into the copy.
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def copy_project(dest: Path, *, tests: bool = True, notebooks: bool = True) -> Path:
@@ -73,18 +76,24 @@ def build_variant(destination: Path, pages: dict[str, str]) -> Path:
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(text, encoding="utf-8")
     site = destination / "site"
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    build = run_module(project, "mkdocs", "build", "--site-dir", str(site))
     (destination / "build.log").write_text(build.stderr, encoding="utf-8")
     if build.returncode:
         raise RuntimeError(f"mkdocs build of the variant site failed:\n{build.stderr}")
     return site
+
+
+def run_module(project: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`python -m *args` in the copy, by this Python, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
 
 
 def run_pytest(

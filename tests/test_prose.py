@@ -8,34 +8,16 @@ suite fails naming the sentence, the value it states and the value the run print
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from docsite import config, prose
 from docsite import pages as docpages
-from tests.scratch_project import copy_project, replace_once, run_pytest
+from tests.scratch_project import copy_project, replace_once, run_module, run_pytest
 
 PAGE = "part10-to-an-llm.md"
 SNIPPET = config.module_path(PAGE)
 OLD_CONSTANT, NEW_CONSTANT = "vocab=128256", "vocab=100256"
 OLD_COUNT, NEW_COUNT = "8,030,261,248", "7,800,885,248"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-
-
-def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
 
 
 def _sentence_line(page_text: str, value: str) -> int:
@@ -70,13 +52,13 @@ def test_a_changed_constant_fails_naming_the_sentence_until_the_update(tmp_path)
     assert update.returncode == 0, update.stdout[-3000:] + update.stderr[-3000:]
     text = page_path.read_text(encoding="utf-8")
     assert f"-->{NEW_COUNT}<!--/run-->" in text and OLD_COUNT not in text
-    listed = _run(project, "tools.prose_values", PAGE)
+    listed = run_module(project, "tools.prose_values", PAGE)
     assert listed.returncode == 0, listed.stdout
-    notebooks = _run(project, "tools.notebooks", "--check")
+    notebooks = run_module(project, "tools.notebooks", "--check")
     assert notebooks.returncode == 0, notebooks.stdout + notebooks.stderr
 
     site = tmp_path / "site"
-    build = _run(project, "mkdocs", "build", "--site-dir", str(site))
+    build = run_module(project, "mkdocs", "build", "--site-dir", str(site))
     assert build.returncode == 0, build.stderr[-3000:]
     pages = [p for p in site.rglob("*") if p.suffix in {".html", ".json", ".ipynb"}]
     stale = [str(p.relative_to(site)) for p in pages if OLD_COUNT in p.read_text("utf-8")]

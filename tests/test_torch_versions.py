@@ -20,7 +20,7 @@ from pathlib import Path
 
 from docsite import config, torch_versions
 from docsite import pages as docpages
-from tests.scratch_project import copy_project
+from tests.scratch_project import copy_project, run_module
 
 PAGES = list(docpages.pages_with_code())
 PINNED = torch_versions.pinned_torch()
@@ -153,14 +153,7 @@ def test_a_release_that_prints_otherwise_is_reported_at_the_blocks_line_and_show
     ]
 
     site = tmp_path / "site"
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    build = run_module(project, "mkdocs", "build", "--site-dir", str(site))
     assert build.returncode == 0, build.stderr
     assert "torch versions:" not in build.stderr, build.stderr  # the hook's own warnings
     html = (site / config.site_path(page.name) / "index.html").read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 
 from docsite import config, prose, verified
 from docsite import pages as docpages
-from tests.scratch_project import copy_project, run_pytest
+from tests.scratch_project import ENV, copy_project, run_module, run_pytest
 
 PAGE = "part01-tensors.md"  # a short page; its snippet module's one printed label is changed
 SNIPPET = config.module_path(PAGE)
@@ -37,7 +37,6 @@ NEW_LINE = 'print("requires_grad on int64 (edited while serving):", error)'
 MARKER = "(edited while serving)"
 BANNER_TITLE = "Outputs not verified for this code"
 WAIT_S = 120  # for one rebuild to show; each takes a few seconds
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _free_port() -> int:
@@ -115,18 +114,6 @@ def _wait_for(url: str, done: Callable[[SimpleNamespace], bool], what: str, log)
     raise AssertionError(f"{url}: {what} not within {WAIT_S} s ({state})\nserver log:\n{log()}")
 
 
-def _run(project: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
-
-
 def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(tmp_path):
     """Serve a copy; edit one line of a snippet its page includes; the served page shows the new
     code and a banner naming the block, where its code comes from and the command; `mkdocs build`
@@ -185,7 +172,7 @@ def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(t
 
         # (d) `mkdocs build` of the stale copy: the new code, and no banner.
         built = tmp_path / "built"
-        build = _run(project, "mkdocs", "build", "--site-dir", str(built))
+        build = run_module(project, "mkdocs", "build", "--site-dir", str(built))
         assert build.returncode == 0, build.stderr[-3000:]
         page = _page((built / config.site_path(PAGE) / "index.html").read_text(encoding="utf-8"))
         assert MARKER in page.code and not page.banners
