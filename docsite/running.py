@@ -49,6 +49,7 @@ class PageRun:
         self.device = device
         self.results: list[Result] = []
         self.files: dict[str, bytes] = {}
+        self.stderr = ""  # what the page's process printed on stderr
         self.seconds = 0.0  # wall time of the page's process (when this process ran it)
         self._share = share  # see PageRuns
         self._env = env or {}  # added to the reader's environment (e.g. one thread)
@@ -63,11 +64,11 @@ class PageRun:
                 self.results = self._run()
             else:
                 key = f"{self.page.stem}-{self.device}"
-                self.results, self.files = self._share(key, self._run_and_files)
+                self.results, self.files, self.stderr = self._share(key, self._run_and_files)
         return self.results
 
-    def _run_and_files(self) -> tuple[list[Result], dict[str, bytes]]:
-        return self._run(), self.files
+    def _run_and_files(self) -> tuple[list[Result], dict[str, bytes], str]:
+        return self._run(), self.files, self.stderr
 
     def failed_before(self, index: int) -> Block | None:
         for block, result in zip(self.page.blocks[:index], self.results, strict=False):
@@ -123,6 +124,7 @@ class PageRun:
             fresh=self.fresh,
         )
         self.seconds = time.perf_counter() - started
+        self.stderr = run.stderr
         spec.unlink()
         if run.returncode != 0 or not out.is_file():
             error = (

@@ -33,23 +33,37 @@ ONE_THREAD = "one thread"
 
 
 def portability_variants() -> dict[str, dict[str, str]]:
-    """Name -> environment for every variant one machine can produce.
+    """Name -> environment for every variant one machine can produce, a few settings at a time.
 
     torch's own kernels come in one build per instruction-set level and `ATEN_CPU_CAPABILITY`
     picks a lower one than the CPU's best; `MKL_CBWR=COMPATIBLE` makes MKL (BLAS, LAPACK) take
     its most portable path; and `OMP_NUM_THREADS=1` runs on one thread instead of all cores.
-    What changes from run to run (memory alignment, timing) shows too: every page also runs in
-    tests/test_pages.py, a separate run compared with the same outputs.
+    Each setting is changed in some variant and each variant changes several, as the machines
+    readers have differ in several at once: the lowest level goes with MKL's portable path (a
+    processor without AVX2), and the level just below this CPU's with one thread (without a
+    lower level, one thread is a variant of its own). A page whose output depends on any setting
+    fails in the variant that changes it, whose name lists every setting it changes; one run
+    per page and variant, instead of one per setting. What changes from run to run (memory
+    alignment, timing) shows too: every page also runs in tests/test_pages.py, a separate run
+    compared with the same outputs.
     """
     best = torch.backends.cpu.get_cpu_capability()  # "AVX512", "AVX2", "DEFAULT", ...
     variants: dict[str, dict[str, str]] = {f"as installed ({best}, all cores)": {}}
-    lower = {"AVX512": ["default", "avx2"], "AVX2": ["default"]}.get(
+    lower = {"AVX512": ["avx2", "default"], "AVX2": ["default"]}.get(
         best, [] if best == "DEFAULT" else ["default"]
     )
-    for level in lower:
-        variants[f"ATEN_CPU_CAPABILITY={level}"] = {"ATEN_CPU_CAPABILITY": level}
-    variants["MKL_CBWR=COMPATIBLE"] = {"MKL_CBWR": "COMPATIBLE"}
-    variants[ONE_THREAD] = dict(ONE_THREAD_ENV)
+    settings = [{"ATEN_CPU_CAPABILITY": level} for level in lower]
+    if settings:
+        settings[-1]["MKL_CBWR"] = "COMPATIBLE"
+    else:
+        settings.append({"MKL_CBWR": "COMPATIBLE"})
+    if len(settings) > 1:
+        settings[0].update(ONE_THREAD_ENV)
+    else:
+        settings.append(dict(ONE_THREAD_ENV))
+    for env in settings:
+        name = ", ".join(f"{k}={v}" for k, v in env.items() if k != "MKL_NUM_THREADS")
+        variants[name.replace("OMP_NUM_THREADS=1", ONE_THREAD)] = env
     return variants
 
 
@@ -57,7 +71,6 @@ VARIANTS = portability_variants()
 # The variant whose every page starts a real new interpreter (`python page.py`); the others run
 # in a child forked from a Python that has imported torch with their settings and nothing else.
 AS_INSTALLED = next(iter(VARIANTS))
-FORKED_AS_INSTALLED = "forked, " + AS_INSTALLED  # the same, forked: both must print the same
 
 
 CORE_ONLY = "without its collapsed blocks"  # a hurried reader's run: no "Going deeper"
@@ -83,8 +96,6 @@ def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) 
     """The page as one script, by a new `python` (`fresh`; by default the variant
     AS_INSTALLED only) or by a child forked from a Python that has only imported torch with the
     variant's settings (docsite/fork_server.py)."""
-    if variant == FORKED_AS_INSTALLED:
-        variant, fresh = AS_INSTALLED, False
     env = VARIANTS.get(variant, {})
     fresh = variant == AS_INSTALLED if fresh is None else fresh
     with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
@@ -175,7 +186,7 @@ def runs(request):
     tests = {
         test_page_prints_the_page_as_a_reader_runs_it.__name__: None,
         test_the_core_path_prints_the_same_without_the_collapsed_blocks.__name__: CORE_ONLY,
-        test_a_forked_run_prints_what_a_new_interpreter_prints.__name__: FORKED_AS_INSTALLED,
+        test_a_forked_run_prints_what_a_new_interpreter_prints.__name__: AS_INSTALLED,
     }
     wanted = []
     for item in request.session.items:
@@ -183,8 +194,6 @@ def runs(request):
         if name in tests:
             page = item.callspec.params["page"]
             wanted.append((page, item.callspec.params.get("variant", tests[name])))
-            if name == test_a_forked_run_prints_what_a_new_interpreter_prints.__name__:
-                wanted.append((page, AS_INSTALLED))
     started = Runs(wanted, at_once=not in_worker(request.config))
     yield started
     started.close()
@@ -194,7 +203,7 @@ def runs(request):
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs, record_property):
     run = runs.get(page, variant)
-    if variant == ONE_THREAD:
+    if VARIANTS.get(variant, {}).get("OMP_NUM_THREADS") == "1":
         record_property(ONE_THREAD_SECONDS, (page.name, run.seconds))
     problem = mismatch(page, variant, run)
     if problem:
@@ -210,17 +219,47 @@ def test_the_core_path_prints_the_same_without_the_collapsed_blocks(page, runs):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
-def test_a_forked_run_prints_what_a_new_interpreter_prints(page, runs):
-    """The same script, same settings, started as a new `python` and as a child of the fork
-    server (docsite/fork_server.py): the same bytes on stdout and stderr, the same files. The
-    variants that run forked rest on this."""
-    fresh, child = runs.get(page, AS_INSTALLED), runs.get(page, FORKED_AS_INSTALLED)
-    for what in ("returncode", "stdout", "stderr", "files"):
-        if getattr(fresh, what) != getattr(child, what):
-            diff = difflib.unified_diff(
-                str(getattr(fresh, what)).splitlines(keepends=True),
-                str(getattr(child, what)).splitlines(keepends=True),
-                fromfile=f"{page.relpath}: a new python ({AS_INSTALLED})",
-                tofile="forked from the fork server",
-            )
-            pytest.fail(f"{what} differs:\n" + "".join(diff), pytrace=False)
+def test_a_forked_run_prints_what_a_new_interpreter_prints(page, runs, page_runs):
+    """The page run of tests/test_pages.py is a child of the fork server (docsite/fork_server.py)
+    with the settings as installed; the variant as installed starts a new `python` for the same
+    blocks. Both must print the same bytes and write the same files: the forked runs (the page
+    run, the other variants, the exercises' wrong answers) rest on this. (The page run executes
+    the blocks one by one, the script all at once; a difference names the first block where the
+    two part.)"""
+    fresh, child = runs.get(page, AS_INSTALLED), page_runs.get(page)
+    results = child.run_all()
+    failed = next((r.error for r in results if r.error is not None), None)
+    forked_stdout = "".join(result.output for result in results)
+    if fresh.returncode != 0 or failed is not None:
+        pytest.fail(
+            f"{page.relpath}: the new python exited with {fresh.returncode}:\n{fresh.stderr}\n"
+            f"the forked page run: {failed or 'no error'}",
+            pytrace=False,
+        )
+    if fresh.stdout != forked_stdout:
+        starts = [0]
+        for result in results:
+            starts.append(starts[-1] + len(result.output))
+        block = next(
+            b
+            for b, r, start in zip(page.blocks, results, starts, strict=False)
+            if fresh.stdout[start : start + len(r.output)] != r.output or b is page.blocks[-1]
+        )
+        diff = difflib.unified_diff(
+            fresh.stdout.splitlines(keepends=True),
+            forked_stdout.splitlines(keepends=True),
+            fromfile=f"{page.relpath}: a new python ({AS_INSTALLED})",
+            tofile="the page run, forked from the fork server",
+        )
+        pytest.fail(
+            f"the forked run prints something else, from {block.where()} on:\n" + "".join(diff),
+            pytrace=False,
+        )
+    assert fresh.stderr == child.stderr, (fresh.stderr, child.stderr)
+    written = child.written_files()
+    differ = sorted(
+        name
+        for name in fresh.files.keys() | written.keys()
+        if fresh.files.get(name) != written.get(name)
+    )
+    assert not differ, f"{page.relpath}: the two runs wrote different files: {differ}"

@@ -101,14 +101,43 @@ def test_no_serious_or_critical_accessibility_violation(reports):
 @pytest.fixture(scope="module")
 def phone_reports(chromium, served_site, built_site):
     pages = [*site_pages(built_site), "404.html"]
-    return check_pages(chromium, served_site, pages, device=PHONE)
+    return check_pages(chromium, served_site, pages, device=PHONE, colours=False)
 
 
 def test_on_a_phone_too_every_page_works_and_passes_the_audit(phone_reports):
     """On a phone's screen wide tables and code blocks scroll sideways (and must take keyboard
-    focus), the navigation moves into a drawer, and the theme lays pages out differently."""
+    focus), the navigation moves into a drawer, and the theme lays pages out differently. The
+    colours are the same at every width: axe's colour rules ran on the laptop's screen, in both
+    schemes (tests/site_checker.py: COLOUR_RULES)."""
     for problems in ("errors", "failed_requests", "not_rendered", "accessibility"):
         assert not summary(phone_reports, problems), summary(phone_reports, problems)
+
+
+def test_no_colour_depends_on_the_screen_width():
+    """The phone pass leaves axe's colour rules to the laptop pass (tests/site_checker.py:
+    COLOUR_RULES): that holds while the site's stylesheet sets no colour for one width only."""
+    css = (config.DOCS / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert not colours_under_media_queries(css), colours_under_media_queries(css)
+
+
+def colours_under_media_queries(css: str) -> list[str]:
+    """The declarations of a colour inside an @media block of `css`, as "line N: declaration"."""
+    found, depth, media_depth = [], 0, None
+    for number, line in enumerate(css.splitlines(), 1):
+        if media_depth is None and line.lstrip().startswith("@media"):
+            media_depth = depth
+        colour = re.search(r"\b(colou?r|background|fill|stroke)\b[-\w]*\s*:", line)
+        if media_depth is not None and colour:
+            found.append(f"extra.css:{number}: {line.strip()}")
+        depth += line.count("{") - line.count("}")
+        if media_depth is not None and depth <= media_depth:
+            media_depth = None
+    return found
+
+
+def test_the_colour_check_sees_a_colour_set_for_phones_only():
+    css = "a { color: red; }\n@media (max-width: 30em) {\n  a {\n    color: blue;\n  }\n}\n"
+    assert colours_under_media_queries(css) == ["extra.css:4: color: blue;"]
 
 
 def test_search_finds_a_term_from_each_part(chromium, served_site, built_site):
