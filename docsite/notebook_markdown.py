@@ -107,6 +107,13 @@ class Prose:
             return
         cell.lines.append(prefix + self._rewrite(content, cell))
 
+    def paragraph(self, text: str, cell: MarkdownCell) -> None:
+        """A paragraph the notebook adds (not the page's), in the container it stands in."""
+        if cell.lines:
+            cell.lines.append(self._prefix().rstrip())
+        cell.lines.append(self._prefix() + text)
+        self.blanks = 0
+
     def skip(self, text: str) -> None:
         """A line that belongs to a code cell: it still closes containers it is outside of."""
         if text.strip():

@@ -37,6 +37,12 @@ NOTEBOOKS = config.NOTEBOOKS
 UPDATE_COMMAND = config.UPDATE_COMMAND
 PAGE_KEY = config.PAGE_KEY  # notebook metadata: the page under docs/ it was generated from
 ANSWER_TAG = "your-answer"  # an empty cell after an exercise's self-check, for the reader's try
+# Above a cell whose output the page shows closed (docsite/pages.py's PREDICT); the stored
+# output is collapsed too (`jupyter.outputs_hidden`), where the notebook's front end honours it.
+PREDICT_PROMPT = (
+    "**Predict the output, then open it:** guess what the next cell prints before you run it "
+    "or look at its output."
+)
 
 SETUP = """\
 # Set-up: run this cell first. It installs the site's helpers (`snippets`) if they are missing.
@@ -139,6 +145,8 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
             block, end = spans[index]
             for skipped in expanded[index : end + 1]:
                 prose.skip(skipped)
+            if block.predict:
+                prose.paragraph(PREDICT_PROMPT, current)
             flush()
             cells.append(block)
             index = end + 1
@@ -181,6 +189,8 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
         exercise = docpages.EXERCISE_SECTION.match(item.section or "")
         if exercise and exercise["part"] == "solution":
             cell.metadata["jupyter"] = {"source_hidden": True}  # collapsed until clicked
+        if item.predict and outputs:
+            cell.metadata["jupyter"] = {"outputs_hidden": True}  # as the page shows it: closed
         nb.cells.append(cell)
         if exercise and exercise["part"] == "check":
             nb.cells.append(v4.new_code_cell("", metadata={"tags": [ANSWER_TAG]}))

@@ -29,6 +29,17 @@ PYTHON_LIKE_FENCE = re.compile(
 )
 EXECUTED_SYNTAX = "python"
 OUTPUT_FENCE = '```text title="Output"'  # Material shows the title above the block
+# An output shown closed, for the reader to predict before opening it ("predict, then reveal"):
+# right after the code block (which stays on the core path), this collapsed block holds the
+# output marker and fence, indented one level (4 spaces) deeper than the code's fence. It is the
+# block's output like any other: compared with every run, rewritten in place by the update, its
+# lines counted as collapsed by the reading time, and the cell's output (collapsed) in the notebook.
+PREDICT_TITLE = "Predict the output, then open"
+PREDICT = f'??? question "{PREDICT_TITLE}"'
+PREDICT_INDENT = 4
+# Any collapsible block whose title asks for a prediction, however it is spelled: each must be
+# exactly PREDICT, right after a code block, holding that block's output (misplaced_reveals).
+PREDICT_LIKE = re.compile(r'^\s*\?\?\?\+?\s+[\w-]+\s+"[^"]*\bpredict', re.I)
 # An exercise's snippet sections: the self-check the page shows (a function the reader calls on
 # an answer), the solution (shown collapsed, it calls the self-check and prints "correct"), and
 # a wrong answer the tests run against the self-check (never shown; it must print "wrong: …").
@@ -61,6 +72,14 @@ class Block:
     output_fence: tuple[int, int] | None  # expanded lines of the output's opening/closing fence
     output_language: str = "text"
     optional: bool = False  # inside a collapsed block (`??? info "Going deeper: …"`)
+    # 0-based expanded line of the `??? question "Predict the output, then open"` that holds the
+    # output, when the output is shown closed (PREDICT); the code itself is not collapsed.
+    predict_line: int | None = None
+
+    @property
+    def predict(self) -> bool:
+        """Whether the output is shown closed, for the reader to predict first."""
+        return self.predict_line is not None
 
     @property
     def page_line(self) -> int:
@@ -164,17 +183,47 @@ def closing_fence(expanded: list[str], opening: int) -> int:
     raise ValueError(f"unclosed fence at expanded line {opening + 1}")
 
 
-def _output_fence(expanded: list[str], code_fence: int) -> tuple[int, int] | None:
-    """The output block following the code block opened at 0-based `code_fence`, if marked."""
-    index = closing_fence(expanded, code_fence) + 1
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _next_text(expanded: list[str], index: int) -> int:
+    """0-based index of the first non-blank line from `index` (len(expanded) if none)."""
     while index < len(expanded) and not expanded[index].strip():
         index += 1
+    return index
+
+
+def _output_fence(
+    expanded: list[str], code_fence: int
+) -> tuple[tuple[int, int] | None, int | None]:
+    """The output block following the code block opened at 0-based `code_fence`, if marked, and
+    the 0-based line of the PREDICT block it is shown closed in, if it is."""
+    index = _next_text(expanded, closing_fence(expanded, code_fence) + 1)
+    predict = None
+    if (
+        index < len(expanded)
+        and expanded[index].strip() == PREDICT
+        and _indent(expanded[index]) == _indent(expanded[code_fence])
+    ):
+        predict, index = index, _next_text(expanded, index + 1)
+        if index < len(expanded) and _indent(expanded[index]) != (
+            _indent(expanded[code_fence]) + PREDICT_INDENT
+        ):
+            return None, None  # not inside the PREDICT block: misplaced_reveals names it
     if index >= len(expanded) or expanded[index].strip() != OUTPUT_MARKER:
-        return None
-    index += 1
-    while not expanded[index].strip():
-        index += 1
-    return index, closing_fence(expanded, index)
+        return None, None
+    index = _next_text(expanded, index + 1)
+    return (index, closing_fence(expanded, index)), predict
+
+
+def _fenced_text(expanded: list[str], opening: int, closing: int) -> str:
+    """The lines between two fences, less the opening fence's indent: what pytest-codeblocks
+    extracts, except that it drops a blank line inside an indented block (an output shown in a
+    collapsed block), and this keeps it."""
+    indent = _indent(expanded[opening])
+    body = expanded[opening + 1 : closing]
+    return "".join(line[min(indent, _indent(line)) :] + "\n" for line in body)
 
 
 def blocks_of(page: Page) -> list[Block]:
@@ -185,10 +234,11 @@ def blocks_of(page: Page) -> list[Block]:
         if found.syntax != EXECUTED_SYNTAX:
             continue  # text, mermaid, ...; the guard below makes sure no Python hides here
         opening = found.lineno - 1
-        output = _output_fence(page.expanded, opening)
-        language = "text"
+        output, predict = _output_fence(page.expanded, opening)
+        language, expected = "text", found.expected_output
         if output is not None:
             language = page.expanded[output[0]].strip().lstrip("`~").strip() or "text"
+            expected = _fenced_text(page.expanded, *output)
         code_lines = len(found.code.splitlines())
         blocks.append(
             Block(
@@ -197,10 +247,11 @@ def blocks_of(page: Page) -> list[Block]:
                 code=found.code,
                 fence_line=found.lineno,
                 origins=page.origins[opening + 1 : opening + 1 + code_lines],
-                expected=found.expected_output,
+                expected=expected,
                 output_fence=output,
                 output_language=language,
                 optional=collapsed[opening],
+                predict_line=predict,
             )
         )
     return blocks
@@ -220,6 +271,42 @@ def unexecuted_python_fences(page: Page) -> list[str]:
             f"{page.relpath}:{where}: {text.strip()!r} would not be executed; "
             "fence Python code as a bare ```python block"
         )
+    return problems
+
+
+def misplaced_reveals(page: Page) -> list[str]:
+    """Output markers that belong to no block (they would be shown but never compared or
+    updated), and "Predict" blocks that do not hold the output of the code block right above
+    them, exactly as PREDICT says; each named by page line."""
+    problems = []
+    outputs = {b.output_fence[0] for b in page.blocks if b.output_fence is not None}
+    predicts = {b.predict_line for b in page.blocks if b.predict}
+    for index, text in enumerate(page.expanded):
+        where = f"{page.relpath}:{page.origins[index].page_line}"
+        if text.strip() == OUTPUT_MARKER and _next_text(page.expanded, index + 1) not in outputs:
+            problems.append(
+                f"{where}: an output marker that follows no code block's closing fence (only "
+                f"blank lines, or one `{PREDICT}` line at the code's indent, may stand between "
+                "them, the output indented 4 spaces inside it): this output is never compared"
+            )
+        elif PREDICT_LIKE.match(text) and index not in predicts:
+            said = "holds no output" if text.strip() == PREDICT else f"must be exactly `{PREDICT}`"
+            problems.append(
+                f"{where}: {text.strip()!r} {said}: it goes at the indent of the code block right "
+                "above it, and holds that block's output (marker and fence indented 4 spaces "
+                "more) and nothing else"
+            )
+    for block in page.blocks:
+        if block.predict:
+            end = _next_text(page.expanded, block.output_fence[1] + 1)
+            if end < len(page.expanded) and _indent(page.expanded[end]) > _indent(
+                page.expanded[block.predict_line]
+            ):
+                problems.append(
+                    f"{page.relpath}:{page.origins[end].page_line}: more than the output inside "
+                    f"`{PREDICT}` (opened at line {page.origins[block.predict_line].page_line}): "
+                    "it holds the output alone"
+                )
     return problems
 
 

@@ -10,7 +10,9 @@ The measure (one formula, used by the site and by the budget test, tests/test_re
 - SECONDS_PER_LINE for every non-blank line of code or output (fenced blocks, snippets included);
 - only the first tab of a tab group (the others are alternatives a reader picks instead);
 - nothing inside a collapsed block (`??? info "Going deeper: …"`, `??? success "Solution"`):
-  optional depth a hurried reader skips. A `???+` block is open, so it counts;
+  optional depth a hurried reader skips. A `???+` block is open, so it counts. An output shown
+  closed for the reader to predict (`??? question "Predict the output, then open"`,
+  docsite/pages.py's PREDICT) is collapsed too: its code counts, its output does not;
 - nothing in a page's `## Exercises` section (up to the next H2): exercises are optional.
 
 The core path is the intro and Parts 1-10 (BUDGETS); it must fit in CORE_MINUTES with a margin,

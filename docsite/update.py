@@ -28,8 +28,10 @@ def rewrite_outputs(page: Page, outputs: list[str]) -> str:
             indent = lines[opening][: len(lines[opening]) - len(lines[opening].lstrip())]
             if not body:  # the block prints nothing any more: drop the marker and the output
                 marker = max(i for i in range(opening) if lines[i].strip() == OUTPUT_MARKER)
+                if block.predict:  # and the "Predict the output" block that held them
+                    marker = page.origins[block.predict_line].page_line - 1
                 edits.append((marker, closing + 1, []))
-            else:
+            else:  # in place, at the fence's indent (deeper inside a "Predict" block)
                 edits.append((opening + 1, closing, [indent + b if b else "" for b in body]))
         elif body:
             code_close = closing_fence(page.expanded, block.fence_line - 1)

@@ -321,6 +321,49 @@ def test_a_link_to_a_section_lands_on_it(chromium, served_site, built_site):
     assert not missed, "\n".join(missed)
 
 
+# What a screen reader is told about an element: Chromium's accessibility tree, through CDP.
+def _accessible(page, selector: str) -> tuple[str, str, dict]:
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    found = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})
+    ax = found["nodes"][0]
+    properties = {p["name"]: p["value"].get("value") for p in ax.get("properties", [])}
+    return ax["role"]["value"], ax.get("name", {}).get("value", ""), properties
+
+
+def test_an_output_to_predict_opens_from_the_keyboard_and_says_so(chromium, served_site):
+    """Predict, then reveal (docsite/pages.py's PREDICT): on the part whose first closed output
+    is nearest its top, Tab reaches the block's title, which a screen reader hears as a collapsed
+    disclosure named "Predict the output, then open"; Enter opens it and shows the output."""
+    from docsite import pages as docpages
+
+    def first_reveal(page):
+        return min((b.page_line for b in page.blocks if b.predict), default=10**9)
+
+    part = min((p for p in docpages.pages() if p.name.startswith("part")), key=first_reveal)
+    summary = "details.question > summary"
+    page = chromium.new_page()
+    try:
+        page.goto(f"{served_site.url}{config.site_path(part.name)}")
+        output = page.locator("details.question").first.locator("pre")
+        assert not output.is_visible(), f"{part.name}: the output to predict is shown open"
+        for _ in range(300):  # the header, the navigation, then the page's own links
+            page.keyboard.press("Tab")
+            if page.evaluate("s => document.activeElement.matches(s)", summary):
+                break
+        else:
+            pytest.fail(f"{part.name}: 300 presses of Tab never reach the output to predict")
+        title = docpages.PREDICT_TITLE
+        assert _accessible(page, summary)[:2] == ("DisclosureTriangle", title)
+        assert _accessible(page, summary)[2]["expanded"] is False
+        page.keyboard.press("Enter")
+        assert output.is_visible(), f"{part.name}: Enter on the title does not show the output"
+        assert _accessible(page, summary)[2]["expanded"] is True
+    finally:
+        page.close()
+
+
 def test_a_missing_page_gets_the_sites_404_page(chromium, served_site):
     page = chromium.new_page()
     failed = []

@@ -96,6 +96,13 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     replace_once(project / "docs/part01-tensors.md", "torch.int64\n", "torch.int32\n")
     # 3. a Python block fenced as ```py, which pytest-codeblocks alone would silently skip
     (project / "docs/broken.md").write_text("# Broken\n\n```py\nprint('never run')\n```\n")
+    # 4. one word changed in an output shown closed (`??? question "Predict the output, then
+    # open"`, indented inside it): compared, and rewritten in place, like any other
+    part01 = project / "docs/part01-tensors.md"
+    original = part01.read_text(encoding="utf-8").replace("torch.int32\n", "torch.int64\n")
+    closed = next(b for b in docpages.load_page(config.DOCS / part01.name).blocks if b.predict)
+    shown = closed.expected.splitlines()[-1]
+    replace_once(part01, f"    {shown}\n", f"    {shown.replace('False', 'True')}\n")
 
     run = run_pytest(project)
     report = run.stdout + run.stderr
@@ -108,12 +115,14 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     assert "--- docs/part01-tensors.md:" in report
     assert "-torch.int32\n+torch.int64" in report
     assert "docs/broken.md:3: '```py' would not be executed" in report
+    assert f"--- docs/part01-tensors.md:{closed.page_line} (output shown on the page)" in report
+    assert f"-{shown.replace('False', 'True')}\n+{shown}" in report
 
     # The update command rewrites the drifted outputs from a real run; then the pages pass.
     (project / "docs/broken.md").unlink()
     update = run_pytest(project, "--update-outputs")
     assert update.returncode == 0, update.stdout + update.stderr
-    assert "torch.int64\n" in (project / "docs/part01-tensors.md").read_text(encoding="utf-8")
+    assert part01.read_text(encoding="utf-8") == original  # the closed output too, indent and all
     again = run_pytest(project)
     assert again.returncode == 0, again.stdout + again.stderr
 
