@@ -72,10 +72,11 @@ serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m mkdocs serve
 
 # Every core (pytest-xdist); what several tests share (a page run, the built site, a browser
-# pass) is computed once per session (tests/conftest.py); the summary ends with each test
-# module's time.
+# pass) is computed once per session (tests/conftest.py), and a browser module's tests run in one
+# worker (--dist loadgroup), the other tests wherever a worker is free; the summary ends with
+# each test module's time.
 test: setup
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # Only the page blocks, each compared with the page (fast loop while writing a page).
 check-pages: $(VENV)/.installed

@@ -48,6 +48,16 @@ def pytest_cmdline_main(config):
         config.option.dist = "no"
 
 
+def pytest_collection_modifyitems(config, items):
+    """A browser module's tests all go to one pytest-xdist worker (`make test` runs
+    `--dist loadgroup`): they share what its module-scoped fixtures compute (one Chromium, a
+    pass over every page), which another worker would otherwise wait for, idle, or compute
+    again. Every other test goes to whichever worker is free."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 def in_worker(config) -> bool:
     """Whether this process is one of pytest-xdist's workers (not the only process)."""
     return hasattr(config, "workerinput")
