@@ -28,9 +28,10 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from docsite import config, torch_versions
+from docsite import config, glossary, torch_versions
 from docsite import pages as docpages
 from docsite.notebook_markdown import MarkdownCell, Prose
+from docsite.prose import plain as plain_prose
 from docsite.verified import recorded
 
 NOTEBOOKS = config.NOTEBOOKS
@@ -42,6 +43,13 @@ ANSWER_TAG = "your-answer"  # an empty cell after an exercise's self-check, for 
 PREDICT_PROMPT = (
     "**Predict the output, then open it:** guess what the next cell prints before you run it "
     "or look at its output."
+)
+
+# The last cell: the glossary's terms this page uses (docsite/glossary.py), as plain text.
+TERMS_HEADING = "## Terms used on this page"
+TERMS_INTRO = (
+    "The site shows each of these definitions on the term itself, where the page first uses it "
+    "(point at it, tap it or move the keyboard focus to it)."
 )
 
 SETUP = """\
@@ -198,6 +206,9 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
             # The page draws this output as a diagram; Jupyter draws a mermaid block too.
             diagram = ["```mermaid", *item.expected.rstrip("\n").split("\n"), "```"]
             nb.cells.append(MarkdownCell(diagram, {}))
+    terms = terms_cell(page)
+    if terms is not None:
+        nb.cells.append(terms)
     for position, cell in enumerate(nb.cells):
         if isinstance(cell, MarkdownCell):
             nb.cells[position] = cell.node(_cell_id(page, position))
@@ -205,6 +216,22 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
             cell.id = _cell_id(page, position)
     nbformat.validate(nb)
     return nb
+
+
+def terms_cell(page: docpages.Page) -> MarkdownCell | None:
+    """The last cell: the glossary's terms the page uses, each with its definition, as plain
+    text (the site shows each definition on the term: docsite/glossary.py)."""
+    used = glossary.used_terms(plain_prose("\n".join(page.lines)))
+    if not used:
+        return None
+    lines = [TERMS_HEADING, "", TERMS_INTRO, ""]
+    lines += [f"- **{_escaped(t.term)}**: {_escaped(t.definition)}" for t in used]
+    return MarkdownCell(lines, {})
+
+
+def _escaped(text: str) -> str:
+    """Plain text as Markdown shows it (`lr * p.grad`, `x.add_(1)` stay as written)."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
 
 def render(page: docpages.Page) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import markdown
 from pytest_codeblocks import extract_from_buffer
 
-from docsite import reading_time
+from docsite import glossary, reading_time
 from docsite.config import DOCS, ROOT, snippet_options
 
 OUTPUT_MARKER = "<!--pytest-codeblocks:expected-output-->"
@@ -125,10 +125,11 @@ class Page:
 
 
 def expand(lines: list[str]) -> list[str]:
-    """Expand --8<-- includes with pymdownx's own preprocessor and the site's options."""
+    """Expand --8<-- includes with pymdownx's own preprocessor and the site's options (the
+    page's own text: not the glossary every page gets appended, docsite/glossary.py)."""
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": snippet_options()},
+        extension_configs={"pymdownx.snippets": glossary.page_options(snippet_options())},
     )
     return md.preprocessors["snippet"].run(list(lines))
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import markdown
 
-from docsite import config
+from docsite import config, glossary
 
 WORDS_PER_MINUTE = 230
 SECONDS_PER_LINE = 3
@@ -182,8 +182,11 @@ def minutes_label(reading: Reading) -> str:
 
 
 def _expander(snippet_options: dict):
+    """The page's own text, its snippets expanded: the glossary appended to every page holds
+    only definitions, which no reader reads as text (docsite/glossary.py)."""
+    options = glossary.page_options(snippet_options)
     md = markdown.Markdown(
-        extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": snippet_options}
+        extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options}
     )
     return md.preprocessors["snippet"].run
 

@@ -27,7 +27,18 @@ from docsite import config
 from docsite.server import site_pages
 from tests.conftest import once_per_session
 from tests.scratch_project import build_variant
-from tests.site_checker import PHONE, READ_TO_THE_END, check_pages, serve
+from tests.site_checker import (
+    DARK_SCHEME_RULES,
+    DESKTOP,
+    PHONE,
+    READ_TO_THE_END,
+    RENDER_EVERY_BLOCK,
+    axe_violations,
+    check_pages,
+    open_page,
+    serve,
+    set_scheme,
+)
 from tests.site_search import distinctive_terms, search
 
 pytestmark = pytest.mark.browser
@@ -377,6 +388,100 @@ def test_a_missing_page_gets_the_sites_404_page(chromium, served_site):
         assert failed == [served_site.url + "no-such-page/"]
     finally:
         page.close()
+
+
+# A glossary term (docsite/glossary.py) as a reader meets it: Material's own tooltip
+# (content.tooltips) holding the term's definition, next to the term and inside the screen.
+GLOSSARY_PAGE = "part02-autograd/"
+TOOLTIP = ".md-tooltip2--active"
+TOOLTIP_STATE = """
+(term) => {
+  const open = document.querySelectorAll(".md-tooltip2--active");
+  const tip = open[0];
+  const box = tip && tip.querySelector(".md-tooltip2__inner").getBoundingClientRect();
+  return tip && {
+    text: tip.textContent.trim(), id: tip.id, role: tip.getAttribute("role"), open: open.length,
+    describedBy: term.getAttribute("aria-describedby"),
+    left: box.left, right: box.right, width: document.documentElement.clientWidth,
+    below: box.top - term.getBoundingClientRect().bottom,
+  };
+}
+"""
+# The element the Tab key leaves just before `el`: the focusable element before it, in page order.
+FOCUS_BEFORE = """
+(el) => {
+  const focusable = [...document.querySelectorAll(
+    "a[href], button, input, summary, [tabindex]:not([tabindex='-1'])")]
+    .filter((e) => e === el || e.getClientRects().length);
+  const at = focusable.indexOf(el);
+  if (at > 0) focusable[at - 1].focus();
+  return at > 0;  // false: the Tab key never stops on el
+}
+"""
+
+
+def test_a_term_shows_its_definition_on_hover_on_a_tap_and_on_keyboard_focus(
+    chromium, served_site, built_site
+):
+    """On a laptop the pointer rests on a term, on a phone a finger taps it: Material's tooltip
+    shows the definition under it, in the light and the dark scheme (axe's colour rules pass
+    with it open), and goes when the pointer leaves. By itself an <abbr> takes no focus: the Tab
+    key would pass every term by and Material's tooltip (shown on hover or focus) would be for
+    pointers only. docsite/hooks/glossary.py makes each page's first use of a term focusable,
+    so Tab stops on it in reading order and the tooltip opens, the term described by it
+    (aria-describedby) while it is open; the next Tab moves on and closes it."""
+    problems = []
+    for device in (DESKTOP, PHONE):
+        screen = "phone" if device is PHONE else "laptop"
+        with open_page(chromium, served_site, [], device) as page:
+            page.goto(served_site.url + GLOSSARY_PAGE)
+            page.add_style_tag(content=RENDER_EVERY_BLOCK)  # for axe, as check_pages does
+            # Material takes the title off a term while its tooltip is open: find it otherwise.
+            term = page.locator(".md-content abbr").first
+            definition = term.get_attribute("title")
+            assert definition, "no glossary term on " + GLOSSARY_PAGE
+            for scheme in ("light", "dark"):
+                set_scheme(page, scheme)
+                if device is PHONE:
+                    term.tap()
+                else:
+                    term.hover()
+                page.wait_for_selector(TOOLTIP, timeout=5000)
+                state = page.evaluate(TOOLTIP_STATE, term.element_handle())
+                where = f"{screen}, {scheme} scheme, {term.text_content()!r}"
+                if state["text"] != definition or state["open"] != 1:
+                    problems.append(f"{where}: the tooltip says {state['text']!r} ({state})")
+                if not (state["left"] >= 0 and state["right"] <= state["width"]):
+                    problems.append(f"{where}: the tooltip leaves the screen: {state}")
+                if not 0 <= state["below"] <= 32:
+                    problems.append(f"{where}: the tooltip is not right under the term: {state}")
+                problems += axe_violations(page, scheme, DARK_SCHEME_RULES)
+                if device is PHONE:
+                    page.locator(".md-content h1").tap()
+                    page.evaluate("document.activeElement.blur()")
+                else:
+                    page.mouse.move(0, 0)
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_selector(TOOLTIP, state="detached", timeout=3000)
+                if page.locator(TOOLTIP).count():
+                    problems.append(f"{where}: the tooltip stays when the pointer has left")
+            # The keyboard: Tab from the element before the term.
+            if not page.evaluate(FOCUS_BEFORE, term.element_handle()):
+                problems.append(f"{screen}: {term.text_content()!r} takes no keyboard focus")
+                continue
+            page.keyboard.press("Tab")
+            if not term.evaluate("(el) => el === document.activeElement"):
+                problems.append(f"{screen}: Tab does not stop on {term.text_content()!r}")
+            page.wait_for_selector(TOOLTIP, timeout=5000)
+            state = page.evaluate(TOOLTIP_STATE, term.element_handle())
+            if state["text"] != definition or state["describedBy"] != state["id"]:
+                problems.append(f"{screen}, keyboard focus: {state}")
+            page.keyboard.press("Tab")
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_selector(f"#{state['id']}", state="detached", timeout=3000)
+            if page.locator(f"#{state['id']}").count():
+                problems.append(f"{screen}: the tooltip stays when the focus has moved on")
+    assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------------------------------------
