@@ -10,7 +10,9 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +55,17 @@ class PageRun:
         self.seconds = 0.0  # wall time of the page's process (when this process ran it)
         self._share = share  # see PageRuns
         self._env = env or {}  # added to the reader's environment (e.g. one thread)
+        self._running = threading.Lock()  # one run, whichever thread asks first
 
     def result(self, index: int) -> Result:
         self.run_all()
         return self.results[index]
 
     def run_all(self) -> list[Result]:
+        with self._running:
+            return self._run_all()
+
+    def _run_all(self) -> list[Result]:
         if not self.results and self.page.blocks:
             if self._share is None:
                 self.results = self._run()
@@ -196,6 +203,15 @@ class PageRuns:
         if key not in self._runs:
             self._runs[key] = PageRun(page, device, share=self._share)
         return self._runs[key]
+
+    def start(self, wanted: list[tuple[Page, str]], jobs: int) -> None:
+        """Start these runs now, `jobs` at a time, each in a thread that waits on its page's
+        process: a test that reads one later finds it done or under way (PageRun.run_all waits),
+        and the pages use every core while the tests read them in order."""
+        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="page-run")
+        for page, device in wanted:
+            pool.submit(self.get(page, device).run_all)
+        pool.shutdown(wait=False)
 
     def started(self, device: str = "cpu") -> list[PageRun]:
         """The runs of `device` that have run, in the order they were asked for."""

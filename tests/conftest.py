@@ -120,12 +120,30 @@ RUNS = pytest.StashKey()  # the session's page runs (docsite.running.PageRuns)
 def page_runs(request, tmp_path_factory):
     """Each page run once per device for the whole test session, however many tests (and
     workers) read it."""
+    import torch
+
     from docsite.running import PageRuns
 
     def share(key, compute):
         return once_per_session(request.config, tmp_path_factory, f"page-run-{key}", compute)
 
-    return request.config.stash.setdefault(RUNS, PageRuns(share=share))
+    runs = request.config.stash.setdefault(RUNS, PageRuns(share=share))
+    if not in_worker(request.config):
+        # The only process (`make check-pages`, `make update-outputs`, `pytest -k part03`):
+        # every page a selected test reads starts now, a page per core. (In pytest-xdist's
+        # workers the other tests keep the cores busy; each page runs when a test first asks.)
+        wanted = {}
+        for item in request.session.items:
+            params = getattr(item, "callspec", None) and item.callspec.params
+            if params and "page_runs" in item.fixturenames:
+                page = params["block"].page if "block" in params else params.get("page")
+                device = params.get("device", "cpu")
+                if page is not None and (device == "cpu" or torch.cuda.is_available()):
+                    wanted[(page.name, device)] = page
+        runs.start(
+            [(page, device) for (_, device), page in wanted.items()], jobs=os.cpu_count() or 1
+        )
+    return runs
 
 
 def pytest_sessionfinish(session):
