@@ -375,6 +375,65 @@ def test_an_output_to_predict_opens_from_the_keyboard_and_says_so(chromium, serv
         page.close()
 
 
+# On a phone: the notebook links' boxes, the page's width, where the title ends and where the
+# first sentence after the links starts (in a rendered notebook, its first Markdown cell's).
+FIRST_SCREEN = """
+() => {
+  const row = document.querySelector(".md-content .notebook-links");
+  const after = (e) => row.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const first = [...document.querySelectorAll(".md-content p")]
+    .find((p) => after(p) && p.textContent.trim() && p.getClientRects().length);
+  return {
+    links: [...row.querySelectorAll("a")].map((a) => {
+      const box = a.getBoundingClientRect();
+      return [a.textContent.trim(), box.left, box.top, box.right];
+    }),
+    width: document.documentElement.clientWidth,
+    title: document.querySelector(".md-content h1").getBoundingClientRect().bottom,
+    first: first && first.getBoundingClientRect().top,
+  };
+}
+"""
+SMALL_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
+# From the title's last line to the first sentence, on a 390 px screen: 234 px when the three
+# links were stacked buttons, 118 px in one row under the reading time.
+FIRST_SENTENCE_WITHIN = 130
+
+
+def test_on_a_phone_the_notebook_links_are_one_row_and_the_text_follows(
+    chromium, served_site, built_site
+):
+    """Each page opens with its title, reading time and notebook links in one row that fits the
+    screen, the first sentence close below; each link keeps its whole label as its name."""
+    pages = [
+        path
+        for path in site_pages(built_site)
+        if 'class="notebook-links"' in (built_site / path / "index.html").read_text("utf-8")
+    ]
+    assert len(pages) > len(nav_pages())  # the pages and their rendered notebooks
+    page = chromium.new_page(**SMALL_PHONE)
+    problems = []
+    try:
+        for path in pages:
+            page.goto(served_site.url + path, wait_until="domcontentloaded")
+            facts = page.evaluate(FIRST_SCREEN)
+            name, tops = path or "(home)", [top for _, _, top, _ in facts["links"]]
+            if len(tops) < 2 or max(tops) - min(tops) > 1:
+                problems.append(f"{name}: the links are not one row: {facts['links']}")
+            if any(left < 0 or right > facts["width"] for _, left, _, right in facts["links"]):
+                problems.append(f"{name}: a link is cut off: {facts['links']}")
+            gap = facts["first"] and facts["first"] - facts["title"]
+            if gap is None or gap > FIRST_SENTENCE_WITHIN:
+                problems.append(f"{name}: the first sentence starts {gap} px below the title")
+        # The last page is a page, not a rendered notebook: all three links, by their names.
+        for label in ("Download notebook", "Open in Colab", "View the notebook"):
+            if page.get_by_role("link", name=label, exact=True).count() != 1:
+                problems.append(f"{name}: no link named {label!r} for a screen reader")
+    finally:
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_a_missing_page_gets_the_sites_404_page(chromium, served_site):
     page = chromium.new_page()
     failed = []
