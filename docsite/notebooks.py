@@ -6,8 +6,10 @@ executed ```python block a code cell (docsite/notebook_markdown.py turns the pro
 Jupyter renders), and the output the page shows under a block (verified by the suite against a
 real run) that cell's stdout. The first code cell makes the notebook
 self-contained: it installs the site's `snippets` package when it is missing (as on Colab; `make
-setup` installs this checkout's) and, when torch is not a release on which the page's outputs were
-verified (docs/torch-versions.json, `make test-torch`), says so in one line naming the nearest.
+setup` installs this checkout's), from the wheel the site ships beside the notebooks, built from
+the helpers that printed these outputs and named by their hash (docsite/helpers_wheel.py), and,
+when torch is not a release on which the page's outputs were verified (docs/torch-versions.json,
+`make test-torch`), says so in one line naming the nearest.
 It sets nothing up: the page's own code seeds and configures what it uses, as a script.
 
 Generation is deterministic (no timestamps, cell ids from the cell's position), so regenerating
@@ -28,7 +30,7 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from docsite import config, glossary, torch_versions
+from docsite import config, glossary, helpers_wheel, torch_versions
 from docsite import pages as docpages
 from docsite.notebook_markdown import MarkdownCell, Prose
 from docsite.prose import plain as plain_prose
@@ -53,12 +55,24 @@ TERMS_INTRO = (
 )
 
 SETUP = """\
-# Set-up: run this cell first. It installs the site's helpers (`snippets`) if they are missing.
+# Set-up: run this cell first. It installs the site's helpers (`snippets`) that printed the
+# outputs below, from beside this notebook on the site, unless a clone's own (`make setup`)
+# or these are installed already.
+import importlib.metadata
 import importlib.util
 
-if importlib.util.find_spec("snippets") is None:  # the helpers this site's pages import
-    %pip install --quiet "git+{repo_url}"
+_helpers = {version!r}  # this notebook's build of them (a hash of their files)
+try:
+    _installed = importlib.metadata.version("pytorch-in-one-hour")
+except importlib.metadata.PackageNotFoundError:
+    _installed = None
+_another = "+" in (_installed or "") and _installed != _helpers  # another build of the site's
+if importlib.util.find_spec("snippets") is None or _another:
+    %pip install --quiet "{wheel_url}"
     importlib.invalidate_caches()
+    if importlib.util.find_spec("snippets") is None:
+        print("This notebook's helpers are no longer on the site: download the notebook again "
+              "from {page_url}")
 
 import torch
 
@@ -179,7 +193,12 @@ def build(page: docpages.Page) -> nbformat.NotebookNode:
     # The releases on which this page's outputs were verified: docs/torch-versions.json's, and
     # the one that wrote them (docsite/torch_versions.py).
     releases = tuple(torch_versions.verified_releases(page))
-    setup = SETUP.format(repo_url=site_info.repo_url, verified=repr(releases)).rstrip("\n")
+    setup = SETUP.format(
+        version=helpers_wheel.version(),
+        wheel_url=helpers_wheel.wheel_url(site_info),
+        page_url=site_info.page_url(page.name),
+        verified=repr(releases),
+    ).rstrip("\n")
     nb.cells.append(v4.new_code_cell(setup, execution_count=execution_count))
     for item in cells:
         if isinstance(item, MarkdownCell):
@@ -253,9 +272,10 @@ def code_cells(nb: nbformat.NotebookNode) -> list:
 
 
 def stale(pages: list[docpages.Page] | None = None) -> list[str]:
-    """One line per notebook that differs from a fresh generation, or has no page any more."""
+    """One line per notebook that differs from a fresh generation, or has no page any more, and
+    per page that names another build of the helpers than theirs now (docsite/helpers_wheel.py)."""
     pages = notebook_pages() if pages is None else pages
-    problems = []
+    problems = helpers_wheel.stale_pages()
     expected = {notebook_path(page): page for page in pages}
     for path, page in expected.items():
         rel = path.relative_to(config.ROOT)
@@ -270,8 +290,9 @@ def stale(pages: list[docpages.Page] | None = None) -> list[str]:
 
 
 def write_all() -> list[Path]:
-    """Regenerate every notebook; remove those whose page is gone. Returns what changed."""
-    changed = []
+    """Regenerate every notebook; remove those whose page is gone. Returns what changed (a page
+    that named another build of the helpers is rewritten first: docsite/helpers_wheel.py)."""
+    changed = helpers_wheel.rewrite_pages()
     pages = notebook_pages()
     wanted = {notebook_path(page) for page in pages}
     for page in pages:
