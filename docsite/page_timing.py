@@ -55,13 +55,16 @@ def time_page(page: Page) -> PageTime:
 
 
 def sections(nav) -> dict[str, list[str]]:
-    """Section title -> its pages, in nav order; pages outside a section are THE_HOUR's
-    when they have a reading budget."""
+    """Section title -> its pages with code, in nav order (a section without any, the
+    Reference's cheat sheet, runs nothing); pages outside a section are THE_HOUR's when they
+    have a reading budget."""
     found: dict[str, list[str]] = {}
+    with_code = {page.name for page in pages_with_code()}
     for item in nav or []:
         title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
         if isinstance(value, list):
-            found.setdefault(title, []).extend(config.nav_files(value))
+            if timed := [name for name in config.nav_files(value) if name in with_code]:
+                found.setdefault(title, []).extend(timed)
         elif value in reading_time.BUDGETS:
             found.setdefault(THE_HOUR, []).append(value)
     return found

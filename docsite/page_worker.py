@@ -5,8 +5,9 @@ scratch working directory. SPEC is a JSON file: ``{"device": "cpu", "blocks": [{
 "filename": ..., "first_line": ...}, ...]}``; RESULT receives one JSON object per block:
 ``output`` (what it printed), ``error`` (a traceback, or None), ``random_so_far`` (a random
 generator changed during it or an earlier block), ``unseeded_draw`` (it drew random numbers while
-the page had not seeded torch), ``missing_name`` (the name of a NameError) and ``seconds`` (the
-block's wall time).
+the page had not seeded torch), ``missing_name`` (the name of a NameError), ``seconds`` (the
+block's wall time) and, when SPEC has ``"calls": true``, ``calls``: the torch callables the
+block's code called (`CallRecorder`), which the cheat sheet lists (docsite/cheatsheet.py).
 
 Nothing is set up before the first block: no seed, no thread count, no print options, nothing a
 reader's new interpreter would not have. The one exception is the CUDA run of the suite, where
@@ -14,8 +15,12 @@ the default device is CUDA (``torch.set_default_device``), which is that run's w
 This module imports nothing from the project, so no project state leaks into the page.
 """
 
+import ast
 import builtins
 import contextlib
+import dis
+import functools
+import inspect
 import io
 import json
 import os
@@ -23,6 +28,243 @@ import sys
 import time
 import traceback
 import types
+
+CALL_OPCODES = {dis.opmap[name] for name in ("CALL", "CALL_FUNCTION_EX") if name in dis.opmap}
+
+
+class CallRecorder:
+    """Every call the page's own code makes while its blocks run: where (the code's file and the
+    call expression's span, from the calling instruction's position) and what (the callee's
+    module and qualified name, and the type of the object a method is bound to, or the class a
+    constructor builds). Only calls made by code compiled from a block count, the bodies of the
+    functions and classes the page defines included; what torch (or any library) calls inside
+    is not the page's. The callee is recorded as found, not resolved: naming it publicly is
+    docsite/cheatsheet.py's job, in the suite's process.
+
+    How, cheaply: a global trace function (`sys.settrace`) turns on per-instruction events in
+    the page's own frames only; before each call instruction there, the profiler
+    (`sys.setprofile`) is armed, sees the one call the instruction makes (a C function or a
+    method descriptor, ``torch.zeros`` or ``x.sum()``: ``c_call``; a Python function,
+    ``loss.backward()``, ``nn.Linear(1, 1)``'s ``__init__``: ``call``) and disarms itself, so
+    nothing inside the callee is seen. A decorated function's wrapper (``optimizer.step``) is
+    recorded as the function it wraps. A call that raises no event at all (a type implemented
+    in C, ``torch.device("cpu")``; a generator function, ``model.parameters()``) is ``silent``,
+    and a call in a function the page defines but this process never runs is ``never-ran``:
+    both are named from the call's text, without running any code (`_static_callee`)."""
+
+    def __init__(self) -> None:
+        self.code_ids: set[int] = set()
+        self._codes: list = []  # kept alive, so that no id in code_ids is reused
+        self.calls: dict[tuple, dict] = {}  # in the order first made; one per site and callee
+        self.block = 0
+        self._seen: set[tuple] = set()
+        self._call_offsets: dict[int, frozenset[int]] = {}
+        # (code, offset, frame) of the call being made, while the profiler is set
+        self._pending = None
+        self.sources: dict[str, list[str]] = {}  # each block's file's lines, where blocks are
+        self.ran: set[int] = set()  # the page's code objects that ran in this process
+
+    def add_block(self, code, source: str) -> None:
+        """A block's code, compiled from `source` (padded to its first line)."""
+        lines = self.sources.setdefault(code.co_filename, [])
+        for number, text in enumerate(source.splitlines()):
+            if text:
+                lines.extend([""] * (number + 1 - len(lines)))
+                lines[number] = text
+        self.add(code)
+
+    def add(self, code) -> None:
+        """A block's code and every function, class body and comprehension compiled with it."""
+        self._codes.append(code)
+        self.code_ids.add(id(code))
+        self._call_offsets[id(code)] = frozenset(
+            i.offset for i in dis.get_instructions(code) if i.opcode in CALL_OPCODES
+        )
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                self.add(const)
+
+    def _record(self, code, lasti: int, how: str, callee=None) -> None:
+        line, end_line, col, end_col = _positions(code)[lasti // 2]
+        module = getattr(callee, "__module__", None)
+        owner = getattr(callee, "__self__", None)
+        if owner is None or isinstance(owner, types.ModuleType):
+            owner_type = getattr(callee, "__objclass__", None)
+        else:
+            owner_type = owner if isinstance(owner, type) else type(owner)
+        call = {
+            "block": self.block,
+            "filename": code.co_filename,
+            "span": [line, col, end_line, end_col],
+            "how": how,  # c, py, silent or never-ran
+            "module": module if isinstance(module, str) else None,
+            "qualname": getattr(callee, "__qualname__", None),
+            "owner": _type_name(owner_type),
+        }
+        key = tuple(str(value) for key, value in call.items() if key != "block")
+        self.calls.setdefault(key, call)
+
+    def start(self) -> None:
+        sys.settrace(self._global_trace())
+
+    def never_ran(self, namespace: dict) -> None:
+        """The calls in the bodies of the page's functions that never ran in this process
+        (snippets/ddp_worker.py's, which the processes torchrun starts run), found from the
+        code's text where the callee is a global name or a chain of attributes of one
+        (`dist.all_reduce`, `DDP`); a method of a local (`model.no_sync()`) is not found."""
+        scopes = (namespace, builtins.__dict__)
+        for code in self._codes:
+            if id(code) in self.ran or code.co_name == "<module>":
+                continue
+            local = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
+            for lasti in sorted(self._call_offsets[id(code)]):
+                callee = _static_callee(self.sources, code, lasti, scopes, local)
+                if callee is not None:
+                    self._record(code, lasti, "never-ran", callee)
+
+    def stop(self) -> None:
+        sys.settrace(None)
+        sys.setprofile(None)
+        self._settle()
+
+    def _settle(self) -> None:
+        """The call being made raised no event: a type implemented in C (`torch.device(...)`),
+        or a generator function (`model.parameters()`, whose frame starts when iterated). Its
+        callee is found from the call's text, if it is a name or a chain of attributes, without
+        running any code (`inspect.getattr_static`)."""
+        if self._pending is not None:
+            code, lasti, frame = self._pending
+            if (id(code), lasti) not in self._seen:
+                self._seen.add((id(code), lasti))
+                scopes = (frame.f_locals, frame.f_globals, builtins.__dict__)
+                callee = _static_callee(self.sources, code, lasti, scopes)
+                if callee is not None:
+                    self._record(code, lasti, "silent", callee)
+            self._pending = None
+
+    def _global_trace(self):
+        """The global trace function, called as each Python frame starts (a million times on
+        some pages, so as lean as it can be): only a page's frames are traced further, one event
+        per instruction (no event per line)."""
+        code_ids, trace_page, ran = self.code_ids, self.trace_page, self.ran
+
+        def trace(frame, event, arg, _id=id):
+            if _id(frame.f_code) in code_ids:
+                ran.add(_id(frame.f_code))
+                frame.f_trace_lines = False
+                frame.f_trace_opcodes = True
+                return trace_page
+            return None
+
+        return trace
+
+    def trace_page(self, frame, event, arg):
+        """Before each instruction of the page's code: a call arms the profiler; any other
+        instruction (an operator, whose dunder the page does not call by name) disarms it."""
+        if event == "opcode":
+            armed = self._pending is not None
+            self._settle()
+            if frame.f_lasti in self._call_offsets[id(frame.f_code)]:
+                if not armed:
+                    sys.setprofile(self.profile)
+                self._pending = (frame.f_code, frame.f_lasti, frame)
+            elif armed:
+                sys.setprofile(None)
+        return self.trace_page
+
+    def profile(self, frame, event, arg) -> None:
+        """The first event of the call being made: its callee. Then disarmed."""
+        if event == "c_call":
+            code = frame.f_code
+            if id(code) in self.code_ids:
+                owner = getattr(arg, "__self__", None)
+                key = (id(code), frame.f_lasti, arg.__qualname__, type(owner))
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self._record(code, frame.f_lasti, "c", arg)
+        elif event == "call":
+            caller = frame.f_back
+            if caller is not None and id(caller.f_code) in self.code_ids:
+                code = frame.f_code
+                if id(code) not in self.code_ids:
+                    key = (id(caller.f_code), caller.f_lasti, id(code))
+                    if key not in self._seen:
+                        self._seen.add(key)
+                        self._record(caller.f_code, caller.f_lasti, "py", _python_callee(frame))
+        else:
+            return
+        sys.setprofile(None)
+        self._pending = None
+
+
+@functools.cache
+def _positions(code) -> list[tuple]:
+    return list(code.co_positions())
+
+
+class _Callee:
+    """A Python function as its frame shows it: its module, qualified name and the type of the
+    object it is bound to (its `self`, or its `cls` when it is a constructor)."""
+
+    def __init__(self, module, qualname, owner_type) -> None:
+        self.__module__ = module
+        self.__qualname__ = qualname
+        self.__objclass__ = owner_type
+
+
+def _python_callee(frame) -> _Callee:
+    code = frame.f_code
+    module, qualname = frame.f_globals.get("__name__"), code.co_qualname
+    if "<locals>" in qualname:  # a decorator's wrapper: the function it wraps (functools.wraps)
+        for name in code.co_freevars:
+            wrapped = frame.f_locals.get(name)
+            inner = getattr(wrapped, "__qualname__", "<locals>")
+            if callable(wrapped) and "<locals>" not in inner:
+                module, qualname = getattr(wrapped, "__module__", module), inner
+                break
+    owner_type = None  # only a constructor's: the class it builds, which may inherit it
+    if code.co_name in ("__init__", "__new__") and code.co_argcount:
+        owner = frame.f_locals.get(code.co_varnames[0])
+        owner_type = owner if isinstance(owner, type) else type(owner)
+    return _Callee(module, qualname, owner_type)
+
+
+def _static_callee(sources: dict[str, list[str]], code, lasti: int, scopes, local=()):
+    """What the call at `lasti` calls, when its callee is a name or a chain of attributes
+    (`torch.device`, `model.parameters`), looked up without running any code: a class, or a
+    plain function (a method's, from its class); None otherwise."""
+    line, end_line, col, end_col = _positions(code)[lasti // 2]
+    lines = [text.encode() for text in sources.get(code.co_filename, [])[line - 1 : end_line]]
+    if not lines or line is None:
+        return None
+    lines[-1] = lines[-1][:end_col]  # first the end: it may be the first line too
+    lines[0] = lines[0][col:]
+    try:
+        callee = ast.parse(b"\n".join(lines).decode(), mode="eval").body.func
+    except (SyntaxError, AttributeError, ValueError):
+        return None
+    names = []
+    while isinstance(callee, ast.Attribute):
+        names.insert(0, callee.attr)
+        callee = callee.value
+    if not isinstance(callee, ast.Name) or callee.id in local:
+        return None
+    found = next((scope[callee.id] for scope in scopes if callee.id in scope), None)
+    for name in names:
+        try:
+            found = inspect.getattr_static(found, name)
+        except AttributeError:
+            return None
+    found = getattr(found, "__func__", found)  # a classmethod or staticmethod's function
+    if isinstance(found, type | types.FunctionType):
+        return found
+    return None
+
+
+def _type_name(cls) -> str | None:
+    if cls is None:
+        return None
+    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 def _cuda_in_use(torch) -> bool:
@@ -65,6 +307,7 @@ def main(spec_path: str, result_path: str) -> None:
     main_module = types.ModuleType("__main__")
     main_module.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main_module  # classes a page defines pickle as in a script
+    recorder = CallRecorder() if spec.get("calls") else None
     results = []
     random_so_far = False
     failed = False
@@ -88,8 +331,16 @@ def main(spec_path: str, result_path: str) -> None:
         started = time.perf_counter()
         try:
             code = compile(source, block["filename"], "exec", dont_inherit=True)
-            with contextlib.redirect_stdout(stdout):
-                exec(code, main_module.__dict__)
+            if recorder is not None:
+                recorder.add_block(code, source)
+                recorder.block = len(results)
+                recorder.start()
+            try:
+                with contextlib.redirect_stdout(stdout):
+                    exec(code, main_module.__dict__)
+            finally:
+                if recorder is not None:
+                    recorder.stop()
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -108,6 +359,12 @@ def main(spec_path: str, result_path: str) -> None:
         result["unseeded_draw"] = drew and torch.initial_seed() == new_interpreter_seed
         result["output"] = stdout.getvalue()
         results.append(result)
+    if recorder is not None:
+        recorder.never_ran(main_module.__dict__)
+        for result in results:
+            result["calls"] = []
+        for call in recorder.calls.values():
+            results[call.pop("block")]["calls"].append(call)
     with open(result_path, "w", encoding="utf-8") as result_file:
         json.dump(results, result_file)
     sys.stdout.flush()

@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite import forked
@@ -32,6 +32,8 @@ class Result:
     unseeded_draw: bool = False  # it drew random numbers while the page had not seeded torch
     missing_name: str | None = None  # it read a name that no block before it defined
     seconds: float = 0.0  # the block's wall time
+    # The calls its code made (docsite/page_worker.py's CallRecorder), when the run records them
+    calls: list[dict] = field(default_factory=list)
 
 
 class PageRun:
@@ -45,8 +47,11 @@ class PageRun:
     The process's environment is this one's, with `snippets` importable from this checkout.
     """
 
-    def __init__(self, page: Page, device: str = "cpu", share=None, env=None, fresh=False):
+    def __init__(
+        self, page: Page, device: str = "cpu", share=None, env=None, fresh=False, calls=False
+    ):
         self.page = page
+        self.calls = calls  # record the calls the page's code makes (docsite/cheatsheet.py)
         self.fresh = fresh  # a new interpreter; else a child of a fork server (docsite/forked.py)
         self.device = device
         self.results: list[Result] = []
@@ -119,9 +124,12 @@ class PageRun:
         out = workdir / ".page-result.json"
         blocks = []
         for block in self.page.blocks:
-            filename, first_line = _code_location(block)
+            filename, first_line = code_location(block)
             blocks.append({"code": block.code, "filename": filename, "first_line": first_line})
-        spec.write_text(json.dumps({"device": self.device, "blocks": blocks}), encoding="utf-8")
+        spec.write_text(
+            json.dumps({"device": self.device, "calls": self.calls, "blocks": blocks}),
+            encoding="utf-8",
+        )
         started = time.perf_counter()
         run = forked.run(
             [str(WORKER), str(spec), str(out)],
@@ -168,7 +176,7 @@ def reader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _code_location(block: Block) -> tuple[str, int]:
+def code_location(block: Block) -> tuple[str, int]:
     """File and first line to compile a block with, so a traceback points at the snippet file's
     own line numbers when the block comes from one section."""
     sources = {(o.source, o.section) for o in block.origins}
@@ -201,7 +209,10 @@ class PageRuns:
     def get(self, page: Page, device: str = "cpu") -> PageRun:
         key = (page.name, device)
         if key not in self._runs:
-            self._runs[key] = PageRun(page, device, share=self._share)
+            # The CPU run also records the torch calls the page makes (docsite/cheatsheet.py):
+            # the cheat sheet's check reads them from this run, not from a run of its own.
+            calls = device == "cpu"
+            self._runs[key] = PageRun(page, device, share=self._share, calls=calls)
         return self._runs[key]
 
     def start(self, wanted: list[tuple[Page, str]], jobs: int) -> None:

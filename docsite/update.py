@@ -1,6 +1,7 @@
 """Every write of `--update-outputs` (`make update-outputs`), in one place: the pages' output
 blocks and the results their prose states (docsite/prose.py), the files their code writes
-(docs/generated/), docs/verified-with.json and the notebooks.
+(docs/generated/), docs/verified-with.json, the notebooks, and the torch APIs the pages call
+(docs/api-calls.json) with the cheat sheet made from them (docs/cheatsheet.md).
 
 Called once, at the end of a test session that ran the pages (tests/conftest.py), with the runs.
 """
@@ -12,7 +13,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from docsite import config, notebooks, prose, verified
+from docsite import cheatsheet, config, notebooks, prose, verified
 from docsite.pages import OUTPUT_FENCE, OUTPUT_MARKER, Page, closing_fence, load_page, pages
 from docsite.running import PageRun
 
@@ -66,6 +67,7 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
 
     ran = False
     verified_pages: list[Page] = []  # the pages whose outputs were just rewritten from a run
+    verified_runs: list[PageRun] = []  # and their runs
     for run in runs:
         page = run.page
         if run.device != "cpu" or not _complete(run):
@@ -82,6 +84,7 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         except prose.BindingError as error:  # the tests name it too; the rest is written
             print(f"\nnot updated: a result stated in {page.relpath}'s prose: {error}")
         verified_pages.append(page)
+        verified_runs.append(run)
         folder = config.GENERATED / page.stem
         stale = [
             p
@@ -105,6 +108,11 @@ def write_all(runs: Iterable[PageRun]) -> list[Path]:
         content = {**setup, verified.KEY: blocks, verified.HELPERS_KEY: helpers}
         record = json.dumps(content, indent=2) + "\n"
         write(config.VERIFIED_WITH, record.encode())
+        # The torch APIs those pages call, from the calls their runs recorded, and the sheet.
+        calls = [run for run in verified_runs if run.calls]
+        apis = cheatsheet.merged_record(calls, cheatsheet.recorded(), setup["torch"])
+        write(config.API_CALLS, (json.dumps(apis, indent=2) + "\n").encode())
+        write(config.CHEATSHEET, cheatsheet.render(apis).encode())
         # The notebooks are generated from the pages: regenerate every one from the pages as
         # they are now on disk (not as this process first read them: an update narrowed to some
         # pages, `-k`, must leave every notebook current).

@@ -258,10 +258,11 @@ class SessionReport:
             )
 
 
-# In parallel workers, the pages' own processes share the cores with the other workers: there a
-# thread that waits for its peers sleeps instead of spinning (OpenMP's wait policy says how idle
-# threads wait, never what they compute), or a page that trains a small model on every core
-# runs some 20 times slower while another process holds a core.
+# The pages' own processes share the cores: with each other (a single process starts a page per
+# core, PageRuns.start and the reader's runs) and with the other workers. So a thread that waits
+# for its peers sleeps instead of spinning (OpenMP's wait policy says how idle threads wait, never
+# what they compute), or a page that trains a small model on every core runs some 20 times slower
+# while another process holds a core.
 SHARED_CORES_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
@@ -269,9 +270,8 @@ def pytest_configure(config):
     sys.addaudithook(_count_pythons)
     if not in_worker(config):  # the main process sees every worker's reports
         config.pluginmanager.register(SessionReport(config), "session-report")
-    else:
-        for name, value in SHARED_CORES_ENV.items():
-            os.environ.setdefault(name, value)
+    for name, value in SHARED_CORES_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session")
