@@ -118,3 +118,26 @@ def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
         "docs/" in build.stderr
     )
     assert "Traceback" not in build.stderr
+
+
+def test_a_page_with_formulas_preloads_the_katex_fonts_they_use(built_site):
+    """docsite/hooks/katex.py: found only once the page is laid out, a formula's fonts would come
+    after the first frame and every formula on the first screen would move the text around it."""
+    from docsite.hooks import katex
+
+    problems, with_math = [], 0
+    for html in sorted(built_site.rglob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        if 'class="katex"' not in text:
+            continue
+        with_math += 1
+        preloaded = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', text)
+        names = {href.rsplit("/", 1)[1].removesuffix(".woff2") for href in preloaded}
+        used = {font for font, pattern in katex.FONTS.items() if pattern.search(text)}
+        where = html.relative_to(built_site)
+        if not {"KaTeX_Main-Regular", "KaTeX_Math-Italic"} & names or names != used:
+            problems.append(f"{where}: preloads {sorted(names)}, its formulas use {sorted(used)}")
+        missing = [h for h in preloaded if not (html.parent / h).resolve().is_file()]
+        if missing:
+            problems.append(f"{where}: preloads fonts the site does not have: {missing}")
+    assert with_math >= 5 and not problems, "\n".join(problems)
