@@ -78,9 +78,11 @@ serve: $(VENV)/.installed node_modules/.installed
 test: setup
 	$(BIN)/pytest -n auto --dist loadgroup
 
-# Only the page blocks, each compared with the page (fast loop while writing a page).
+# Only the page blocks, each compared with the page (fast loop while writing a page). One pytest
+# process, which starts every page at once, a page per core (tests/conftest.py: page_runs): no
+# workers to start and collect the pages again.
 check-pages: $(VENV)/.installed
-	$(BIN)/pytest tests/test_pages.py -n auto
+	$(BIN)/pytest tests/test_pages.py
 
 # One page in seconds (`make check-page PAGE=part03`): its blocks, generated files and the
 # results its prose states against a real run (docsite/page_check.py).
