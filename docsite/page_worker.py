@@ -1,8 +1,9 @@
 """Run one page's blocks in this brand-new Python process, as a reader would, block by block.
 
 Started by `docsite/running.py` (`PageRun`) as ``python docsite/page_worker.py SPEC RESULT`` in a
-scratch working directory. SPEC is a JSON file: ``{"device": "cpu", "blocks": [{"code": ...,
-"filename": ..., "first_line": ...}, ...]}``; RESULT receives one JSON object per block:
+scratch working directory. SPEC is a JSON file: ``{"device": "cpu", "script": "part03-math.py",
+"blocks": [{"code": ..., "filename": ..., "first_line": ...}, ...]}`` (``script``: the file a
+reader runs, the page's sys.argv); RESULT receives one JSON object per block:
 ``output`` (what it printed), ``error`` (a traceback, or None), ``random_so_far`` (a random
 generator changed during it or an earlier block), ``unseeded_draw`` (it drew random numbers while
 the page had not seeded torch), ``missing_name`` (the name of a NameError), ``seconds`` (the
@@ -295,6 +296,8 @@ def main(spec_path: str, result_path: str) -> None:
     sys.path.pop(0)
     with open(spec_path, encoding="utf-8") as spec_file:
         spec = json.load(spec_file)
+    # And its sys.argv is the script's name alone (`python part03-math.py`), not this worker's.
+    sys.argv = [spec["script"]]
 
     import torch
 

@@ -127,7 +127,14 @@ class PageRun:
             filename, first_line = code_location(block)
             blocks.append({"code": block.code, "filename": filename, "first_line": first_line})
         spec.write_text(
-            json.dumps({"device": self.device, "calls": self.calls, "blocks": blocks}),
+            json.dumps(
+                {
+                    "device": self.device,
+                    "calls": self.calls,
+                    "script": script_name(self.page),
+                    "blocks": blocks,
+                }
+            ),
             encoding="utf-8",
         )
         started = time.perf_counter()
@@ -227,6 +234,11 @@ class PageRuns:
     def started(self, device: str = "cpu") -> list[PageRun]:
         """The runs of `device` that have run, in the order they were asked for."""
         return [run for (_, d), run in self._runs.items() if d == device and run.results]
+
+
+def script_name(page: Page) -> str:
+    """The file a reader copies the page's blocks into: part03-math.py."""
+    return f"{page.path.stem}.py"
 
 
 def script(blocks: list[Block]) -> str:

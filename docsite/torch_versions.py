@@ -453,7 +453,7 @@ def run_script(page: docpages.Page, python: Path) -> ScriptRun:
     scratch folder, with this checkout's `snippets` importable and nothing else set up."""
     with tempfile.TemporaryDirectory(prefix=f"torch-{page.path.stem}-") as folder:
         workdir = Path(folder)
-        name = f"{page.path.stem}.py"
+        name = running.script_name(page)
         (workdir / name).write_text(running.script(page.blocks), encoding="utf-8")
         started = time.perf_counter()
         try:
@@ -509,7 +509,7 @@ def script_result(page: docpages.Page, run: ScriptRun, label: str) -> dict:
     """A script run compared as tests/test_as_a_reader_runs_it.py compares it."""
     where = f"{page.relpath} run as one script by a new python ({label})"
     if run.returncode != 0 or run.stderr:
-        block = _block_of_traceback(page, run.stderr, f"{page.path.stem}.py")
+        block = _block_of_traceback(page, run.stderr, running.script_name(page))
         what = f"exited with status {run.returncode}" if run.returncode else "printed on stderr"
         found = {"result": ERROR, "error": f"{where} {what}:\n{run.stderr[-4000:]}"}
         if not run.returncode:

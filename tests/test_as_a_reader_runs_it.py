@@ -100,7 +100,7 @@ def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) 
     fresh = variant == AS_INSTALLED if fresh is None else fresh
     with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
         workdir = Path(folder)
-        name = f"{page.path.stem}.py"
+        name = running.script_name(page)
         (workdir / name).write_text(running.script(blocks_run(page, variant)), encoding="utf-8")
         started = time.monotonic()
         done = forked.run(
