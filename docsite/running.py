@@ -207,18 +207,21 @@ class PageRuns:
     many tests read its results (and `make update-outputs` writes what those runs printed).
 
     `share(key, compute)`, when given, runs `compute` once for all the processes of a session
-    (the test workers) and hands each the same (results, files)."""
+    (the test workers) and hands each the same (results, files). `calls`: the CPU runs also
+    record the torch calls the page makes (docsite/cheatsheet.py), for a session that reads them.
+    """
 
-    def __init__(self, share=None) -> None:
+    def __init__(self, share=None, calls: bool = True) -> None:
         self._runs: dict[tuple[str, str], PageRun] = {}
         self._share = share
+        self._calls = calls
 
     def get(self, page: Page, device: str = "cpu") -> PageRun:
         key = (page.name, device)
         if key not in self._runs:
             # The CPU run also records the torch calls the page makes (docsite/cheatsheet.py):
             # the cheat sheet's check reads them from this run, not from a run of its own.
-            calls = device == "cpu"
+            calls = self._calls and device == "cpu"
             self._runs[key] = PageRun(page, device, share=self._share, calls=calls)
         return self._runs[key]
 

@@ -19,6 +19,8 @@ from docsite import pages as docpages
 from tests.scratch_project import copy_project, run_pytest
 
 PAGES = {page.name: page for page in docpages.pages_with_code()}
+# The session's page runs record the calls (tests/conftest.py: page_runs).
+pytestmark = pytest.mark.api_calls
 
 
 @pytest.mark.parametrize("page", PAGES.values(), ids=list(PAGES))
@@ -28,6 +30,7 @@ def test_the_cheat_sheet_lists_what_the_page_calls(page, page_runs, request):
     if request.config.getoption("--update-outputs"):
         return  # docsite/update.py rewrites the record and the sheet from this run
     run = page_runs.get(page, "cpu")
+    assert run.calls, "the session's page runs record no calls: mark the test api_calls"
     run.run_all()
     failed = next((r.error for r in run.results if r.error), None)
     assert failed is None, f"{page.relpath} did not run to its end (its blocks' tests say why)"
