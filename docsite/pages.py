@@ -145,6 +145,18 @@ def _section_start(source: Path, section: str | None) -> int:
     raise LookupError(f"section '{section}' not found in {source}")
 
 
+def built_page(page, log, what: str) -> Page | None:
+    """The Markdown page MkDocs is building (a hook's `page`), read as the tests read it; None for
+    a page that is not a Markdown file, or that cannot be read (`log` warns, naming `what`)."""
+    if not page.file.src_uri.endswith(".md") or not page.file.abs_src_path:
+        return None
+    try:
+        return load_page(Path(page.file.abs_src_path))
+    except (LookupError, OSError, ValueError) as error:
+        log.warning("%s: %s not read: %s", what, page.file.src_uri, error)
+        return None
+
+
 def load_page(path: Path, text: str | None = None) -> Page:
     """The page at `path` (under docs/), read from disk, or given as `text`."""
     lines = (path.read_text(encoding="utf-8") if text is None else text).splitlines()

@@ -40,7 +40,6 @@ AXE_FAILING_IMPACTS = ("serious", "critical")
 # whatever the width (docs/stylesheets/extra.css sets no colour under a media query: tested in
 # tests/test_browser.py). They are also most of axe's time.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-DARK_SCHEME_RULES = COLOUR_RULES
 MATERIAL_SCHEMES = {"light": "default", "dark": "slate"}
 
 # Material renders each diagram into a *closed* shadow root; opening them lets the test look inside.

@@ -28,7 +28,7 @@ from docsite.server import site_pages
 from tests.conftest import once_per_session
 from tests.scratch_project import build_variant
 from tests.site_checker import (
-    DARK_SCHEME_RULES,
+    COLOUR_RULES,
     DESKTOP,
     PHONE,
     READ_TO_THE_END,
@@ -534,7 +534,7 @@ def test_a_term_shows_its_definition_on_hover_on_a_tap_and_on_keyboard_focus(
                     problems.append(f"{where}: the tooltip leaves the screen: {state}")
                 if not 0 <= state["below"] <= 32:
                     problems.append(f"{where}: the tooltip is not right under the term: {state}")
-                problems += axe_violations(page, scheme, DARK_SCHEME_RULES)
+                problems += axe_violations(page, scheme, COLOUR_RULES)
                 if device is PHONE:
                     page.locator(".md-content h1").tap()
                     page.evaluate("document.activeElement.blur()")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 from docsite import config, reading_time
-from tests.scratch_project import copy_project
+from tests.scratch_project import copy_project, run_module
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
 FETCHING_TAG = re.compile(
@@ -103,15 +100,7 @@ def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
     text = yml.read_text(encoding="utf-8")
     assert text.count("javascript: javascripts/mermaid-loader.js") == 1
     yml.write_text(text.replace("mermaid-loader.js", "missing.js"), encoding="utf-8")
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    build = run_module(project, "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site"))
     assert build.returncode == 1, build.stderr
     assert (
         "mkdocs.yml, plugins: mermaid2: javascript: javascripts/missing.js is not a file under "

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,7 +24,6 @@ PAGES = list(docpages.pages_with_code())
 PINNED = torch_versions.pinned_torch()
 FOOTER = re.compile(r'<p class="torch-versions"><small>(?P<text>.*?)</small></p>', re.S)
 SAME = re.compile(r"Same outputs on torch (?P<versions>[^:]+):")
-TOOL = [sys.executable, "-m", "tools.test_torch"]
 
 
 # --- the record covers every page on the pinned torch ----------------------------------------
@@ -126,13 +123,14 @@ def test_a_release_that_prints_otherwise_is_reported_at_the_blocks_line_and_show
     written[opening] = shown + " (printed by another torch)\n"
     (project / page.relpath).write_text("".join(written), encoding="utf-8")
 
-    run = subprocess.run(
-        [*TOOL, "--python", sys.executable, "--page", page.name, "--record-only"],
-        cwd=project,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
+    run = run_module(
+        project,
+        "tools.test_torch",
+        "--python",
+        sys.executable,
+        "--page",
+        page.name,
+        "--record-only",
         timeout=600,
     )
     assert run.returncode == 1, run.stdout + run.stderr

@@ -48,12 +48,8 @@ def on_pre_build(config) -> None:
 
 
 def on_page_content(content: str, page, config, files) -> str:
-    if _recorded is None or not page.file.src_uri.endswith(".md") or not page.file.abs_src_path:
-        return content
-    try:
-        source = docpages.load_page(Path(page.file.abs_src_path))
-    except (LookupError, OSError, ValueError) as error:
-        log.warning("stale outputs: %s not checked: %s", page.file.src_uri, error)
+    source = None if _recorded is None else docpages.built_page(page, log, "stale outputs")
+    if source is None:
         return content
     stale = verified.stale_blocks(source, _recorded[verified.KEY].get(source.name))
     helpers = verified.stale_helpers(

@@ -41,14 +41,8 @@ def on_pre_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    if not page.file.src_uri.endswith(".md") or not page.file.abs_src_path:
-        return markdown
-    try:
-        source = docpages.load_page(Path(page.file.abs_src_path))
-    except (LookupError, OSError, ValueError) as error:
-        log.warning("torch versions: %s not read: %s", page.file.src_uri, error)
-        return markdown
-    if not source.blocks:
+    source = docpages.built_page(page, log, "torch versions")
+    if source is None or not source.blocks:
         return markdown
     found = torch_versions.claims(source, _record)
     _claims[page.file.src_uri] = found
