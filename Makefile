@@ -73,10 +73,10 @@ serve: $(VENV)/.installed node_modules/.installed
 
 # Every core (pytest-xdist); what several tests share (a page run, the built site, a browser
 # pass) is computed once per session (tests/conftest.py), and a browser module's tests run in one
-# worker (--dist loadgroup), the other tests wherever a worker is free; the summary ends with
+# worker (conftest.py: pytest_xdist_make_scheduler), the other tests wherever a worker is free; the summary ends with
 # each test module's time.
 test: setup
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 # Only the page blocks, each compared with the page (fast loop while writing a page). One pytest
 # process, which starts every page at once, a page per core (tests/conftest.py: page_runs): no

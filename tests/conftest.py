@@ -4,8 +4,9 @@ the end: each module's test time and the facts the pages' runs measured.
 
 `make test` runs the suite on every core (pytest-xdist, `-n auto`). Whatever several tests share
 is computed once per test session whichever worker asks first (`once_per_session`): a page's run,
-the site's build, a browser pass over every page; the others wait for it and read it. (Not
-xdist's `loadgroup` scheduling: with pytest 9.2 it silently stops grouping, pytest-xdist#1386.)
+the site's build, a browser pass over every page; the others wait for it and read it. A browser
+module's tests all run in one worker (`pytest_xdist_make_scheduler`), so no other worker waits
+idle on its passes.
 `--update-outputs` always runs in one process, so every write happens once, at the end
 (docsite/update.py).
 """
@@ -48,14 +49,43 @@ def pytest_cmdline_main(config):
         config.option.dist = "no"
 
 
-def pytest_collection_modifyitems(config, items):
-    """A browser module's tests all go to one pytest-xdist worker (`make test` runs
-    `--dist loadgroup`): they share what its module-scoped fixtures compute (one Chromium, a
-    pass over every page), which another worker would otherwise wait for, idle, or compute
-    again. Every other test goes to whichever worker is free."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+def grouped_modules(root) -> set[str]:
+    """The test modules whose tests must all run in one pytest-xdist worker: those marked
+    `browser` as a whole (`pytestmark`), whose module-scoped fixtures start one Chromium and
+    make a pass over every page that the module's tests all read. Read from the sources, as the
+    scheduler runs in the main process, which collects no tests."""
+    import ast
+
+    grouped = set()
+    for path in sorted((root / "tests").glob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
+                and "mark.browser" in ast.unparse(node.value)
+            ):
+                grouped.add(path.relative_to(root).as_posix())
+    return grouped
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scheduling for `make test` (`-n auto`): each test goes to whichever worker
+    is free, except that a browser module's tests all go to one worker, the largest group first
+    (xdist's `--dist loadgroup` would do this, but with pytest 9.2 it silently stops grouping:
+    pytest-xdist#1386; tests/test_scheduling.py checks that this grouping holds). Only for
+    xdist's default distribution (`-n` alone); another `--dist` is xdist's own."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    grouped = grouped_modules(config.rootpath)
+
+    class ModuleGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in grouped else nodeid
+
+    return ModuleGroups(config, log)
 
 
 def in_worker(config) -> bool:
