@@ -263,6 +263,10 @@ async () => {
 # reader nears them (content-visibility: auto), and would be judged on a blank background. Render
 # them all for the audit: they look exactly as they will when the reader gets there.
 RENDER_EVERY_BLOCK = "* { content-visibility: visible !important; }"
+# ... and judge every colour as it ends up, at once: the header's title fades when the reader
+# scrolls back to the top, and the theme's colours fade into the other scheme's (a quarter of a
+# second each, waited for by TRANSITIONS_DONE, three times per page: 90 waits per pass).
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
 
 AXE_RUN = """
 (options) => axe.run(document, options).then((result) => result.violations.map((v) => ({
@@ -347,6 +351,7 @@ def check_pages(
                 state = page.evaluate(RENDER_STATE)
                 facts = page.evaluate(PAGE_FACTS)
                 if accessibility is True or (accessibility and path in accessibility):
+                    page.add_style_tag(content=NO_TRANSITIONS)
                     page.evaluate(READ_TO_THE_END)
                     page.add_style_tag(content=RENDER_EVERY_BLOCK)
                     if colours:
