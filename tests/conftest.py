@@ -68,6 +68,7 @@ def grouped_modules(root) -> set[str]:
     return grouped
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, unknown without it
 def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's scheduling for `make test` (`-n auto`): each test goes to whichever worker
     is free, except that a browser module's tests all go to one worker, the largest group first
