@@ -132,12 +132,19 @@ def pytest_generate_tests(metafunc):
         )
 
 
-@pytest.fixture(scope="session")
-def device(request):
+def cuda_available() -> bool:
+    """Whether torch sees a CUDA device. torch is imported only to answer this: a run of the CPU
+    pages alone (`--device cpu`, as every scratch-copy test runs its copy's suite) never imports
+    it in the pytest process, whose pages run in other processes (1.5 s each time)."""
     import torch
 
+    return torch.cuda.is_available()
+
+
+@pytest.fixture(scope="session")
+def device(request):
     name = request.param
-    if name == "cuda" and not torch.cuda.is_available():
+    if name == "cuda" and not cuda_available():
         if request.config.getoption("--device") == "cuda":
             pytest.fail("--device cuda was asked for, but torch sees no CUDA device")
         pytest.skip("no CUDA device: the CUDA run of the pages needs a GPU (--device cuda)")
@@ -151,8 +158,6 @@ RUNS = pytest.StashKey()  # the session's page runs (docsite.running.PageRuns)
 def page_runs(request, tmp_path_factory):
     """Each page run once per device for the whole test session, however many tests (and
     workers) read it."""
-    import torch
-
     from docsite.running import PageRuns
 
     def share(key, compute):
@@ -174,7 +179,7 @@ def page_runs(request, tmp_path_factory):
             if params and "page_runs" in item.fixturenames:
                 page = params["block"].page if "block" in params else params.get("page")
                 device = params.get("device", "cpu")
-                if page is not None and (device == "cpu" or torch.cuda.is_available()):
+                if page is not None and (device == "cpu" or cuda_available()):
                     wanted[(page.name, device)] = page
         runs.start(
             [(page, device) for (_, device), page in wanted.items()], jobs=os.cpu_count() or 1
