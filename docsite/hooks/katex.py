@@ -1,10 +1,10 @@
 """MkDocs hook: typeset every formula once, at build time, with the pinned KaTeX (run by Node.js).
 
 Pages carry the result, KaTeX's stylesheet and fonts (docsite/hooks/vendor_assets.py), and no
-script, so math costs a reader's phone no time and never shifts the page. Each page asks for the
-fonts its formulas use at once (`<link rel="preload">`, beside KaTeX's stylesheet): found only
-once the page is laid out, they would arrive after its first frame, and every formula on the
-first screen would change width and push the text around it (Lighthouse: layout shift).
+script, so math costs a reader's phone no time and never shifts the page. Its fonts are not
+preloaded: with `<link rel="preload">` for them, Lighthouse's phone put a page's largest paint
+0.6-0.9 s later, and without, nothing on the first screen moves when they arrive, even on a slow
+network (tests/test_site_build.py says how both were measured).
 """
 
 from __future__ import annotations
@@ -27,20 +27,6 @@ ARITHMATEX = re.compile(
     r'(?P<open><(?P<tag>span|div) class="arithmatex">)(?P<tex>[^<]*)(?P<close></(?P=tag)>)'
 )
 DELIMITERS = {"\\(": ("\\)", False), "\\[": ("\\]", True)}
-KATEX_STYLESHEET = re.compile(r'<link\b[^>]*\bhref="(?P<folder>[^"]*/)katex\.min\.css"[^>]*>')
-# KaTeX's fonts (its stylesheet's @font-face files) and the classes of its HTML that use each
-# (every formula is set in KaTeX_Main; `sizing sizeN` is a font size, not a font).
-FONTS = {
-    "KaTeX_Main-Regular": re.compile(r'class="katex"'),
-    "KaTeX_Math-Italic": re.compile(r"\bmathnormal\b"),
-    "KaTeX_Main-Italic": re.compile(r"\bmathit\b"),
-    "KaTeX_Main-Bold": re.compile(r"\bmathbf\b"),
-    "KaTeX_AMS-Regular": re.compile(r"\bamsrm\b"),
-    "KaTeX_Size1-Regular": re.compile(r"\b(?:delimsizing size1|small-op|delim-size1)\b"),
-    "KaTeX_Size2-Regular": re.compile(r"\b(?:delimsizing size2|large-op)\b"),
-    "KaTeX_Size3-Regular": re.compile(r"\bdelimsizing size3\b"),
-    "KaTeX_Size4-Regular": re.compile(r"\b(?:delimsizing size4|delim-size4)\b"),
-}
 # Reads [[tex, display], ...] as JSON on stdin, writes [[html, error], ...] as JSON.
 KATEX_SCRIPT = """
 const katex = require(process.argv[1]);
@@ -116,20 +102,4 @@ def on_post_build(config) -> None:
                 return match[0]
             return match["open"] + rendered + match["close"]
 
-        page.write_text(_preload_fonts(ARITHMATEX.sub(typeset, text)), encoding="utf-8")
-
-
-def _preload_fonts(text: str) -> str:
-    """The page with a preload of each KaTeX font its formulas use, before KaTeX's stylesheet."""
-
-    def preloads(match: re.Match) -> str:
-        folder = match["folder"]
-        links = [
-            f'<link rel="preload" href="{folder}fonts/{font}.woff2" as="font" '
-            'type="font/woff2" crossorigin>'
-            for font, used in FONTS.items()
-            if used.search(text)
-        ]
-        return "".join(links) + match[0]
-
-    return KATEX_STYLESHEET.sub(preloads, text, count=1)
+        page.write_text(ARITHMATEX.sub(typeset, text), encoding="utf-8")
