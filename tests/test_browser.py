@@ -419,8 +419,8 @@ def test_on_a_phone_the_notebook_links_are_one_row_and_the_text_follows(
 ):
     """Each page opens with its title, reading time and notebook links in one row that fits the
     screen, the first sentence close below, and nothing on it moves once it is drawn (extra.css:
-    the first screen's blocks are laid out at once); each link keeps its whole label as its
-    name."""
+    the first screen's blocks are laid out at once; docsite/hooks/katex.py: the fonts its
+    formulas use are preloaded); each link keeps its whole label as its name."""
     pages = [
         path
         for path in site_pages(built_site)

@@ -109,18 +109,33 @@ def test_a_wrong_mermaid2_javascript_path_fails_the_strict_build(tmp_path):
     assert "Traceback" not in build.stderr
 
 
-def test_no_page_preloads_a_font(built_site):
-    """docsite/hooks/katex.py: KaTeX's fonts (Main, Math-Italic, ...) were preloaded on every page
-    with formulas, so that formulas on the first screen would not be set again after the first
-    frame. Measured on a phone (Lighthouse mobile, idle, 3 runs each, no other change), the preloads
-    cost the largest paint 0.6-0.9 s: Part 7 95, 99, 95 with them, 98, 94, 97 without; the Part 3
-    notebook 88, 87, 94 -> 97, 97, 95; the intro's notebook 94, 90, 95 -> 97, 94, 95; layout shift
-    0.000 in every run either way. Loaded under a slow 4G network and a 4x slower CPU (Chrome's
-    own throttling), Parts 6 and 7 and the two notebooks showed no layout shift without them
-    either. A preload would have to earn its place again by such a measurement."""
-    preloading = [
-        str(html.relative_to(built_site))
-        for html in sorted(built_site.rglob("*.html"))
-        if re.search(r'<link\b[^>]*\brel="preload"[^>]*\bas="font"', html.read_text("utf-8"))
-    ]
-    assert not preloading, f"pages that preload a font: {preloading}"
+def test_a_page_preloads_the_katex_fonts_its_first_screen_uses(built_site):
+    """docsite/hooks/katex.py: formulas on the first screen (an article's first ten blocks, a
+    notebook's first three cells, as docs/stylesheets/extra.css lays out at once) would be set
+    again when their fonts arrive after the first frame: Part 5 without the preloads, under
+    Chrome's slow-4G and 4x CPU throttling, shifted by 0.046 (its text around the formulas), and
+    Lighthouse's phone measured a layout shift of 0.06 there. Fonts for formulas further down only
+    come before what the first screen needs: without them Lighthouse's phone (idle, 3 runs each)
+    put the largest paint 0.6-0.9 s earlier, the Part 3 notebook 88, 87, 94 -> 97, 97, 95, the
+    intro's notebook 94, 90, 95 -> 97, 94, 95, with no layout shift."""
+    from docsite.hooks import katex
+
+    problems, preloading, with_math = [], 0, 0
+    for html in sorted(built_site.rglob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        if 'class="katex"' not in text:
+            continue
+        with_math += 1
+        preloaded = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', text)
+        preloading += bool(preloaded)
+        names = {href.rsplit("/", 1)[1].removesuffix(".woff2") for href in preloaded}
+        first_screen = text[: katex._first_screen_end(text)]
+        used = {font for font, pattern in katex.FONTS.items() if pattern.search(first_screen)}
+        where = html.relative_to(built_site)
+        if names != used:
+            problems.append(f"{where}: preloads {sorted(names)}, its first screen {sorted(used)}")
+        missing = [h for h in preloaded if not (html.parent / h).resolve().is_file()]
+        if missing:
+            problems.append(f"{where}: preloads fonts the site does not have: {missing}")
+    assert not problems, "\n".join(problems)
+    assert with_math >= 5 and 0 < preloading < with_math  # some pages preload, not every one
