@@ -73,8 +73,8 @@ serve: $(VENV)/.installed node_modules/.installed
 
 # Every core (pytest-xdist); what several tests share (a page run, the built site, a browser
 # pass) is computed once per session (tests/conftest.py), and a browser module's tests run in one
-# worker (conftest.py: pytest_xdist_make_scheduler), the other tests wherever a worker is free; the summary ends with
-# each test module's time.
+# worker (conftest.py: pytest_xdist_make_scheduler), the other tests wherever a worker is free;
+# the summary ends with each test module's time.
 test: setup
 	$(BIN)/pytest -n auto
 

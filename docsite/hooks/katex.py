@@ -169,11 +169,10 @@ class _ArticleBlocks(html.parser.HTMLParser):
         super().__init__(convert_charrefs=False)
         self.n, self.found = n, None
         self.depth, self.article_depth, self.children = 0, None, 0
-        self.lines = [0]
+        self.lines = [0]  # where each line starts (getpos() counts lines by "\n" only)
 
     def feed(self, text: str) -> None:
-        for line in text.splitlines(keepends=True):
-            self.lines.append(self.lines[-1] + len(line))
+        self.lines += [newline.end() for newline in re.finditer("\n", text)]
         super().feed(text)
 
     def handle_starttag(self, tag, attrs):
