@@ -89,6 +89,15 @@ def pytest_xdist_make_scheduler(config, log):
     return ModuleGroups(config, log)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's own reordering by higher-scoped parameters
+def pytest_collection_modifyitems(items):
+    """Tests marked `runs_long` first, each keeping its place among them; the short tests after.
+    pytest-xdist hands out the tests in this order (a browser module, the largest unit, still
+    goes first), so the session ends on short tests in every worker, not on one worker running a
+    30-second test alone while the other core idles (tests/test_scheduling.py)."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_long") is None)
+
+
 def in_worker(config) -> bool:
     """Whether this process is one of pytest-xdist's workers (not the only process)."""
     return hasattr(config, "workerinput")

@@ -88,6 +88,7 @@ def test_a_name_that_no_longer_resolves_fails_naming_the_page_and_line():
     assert problems[0].startswith(f"docs/{page}:"), problems
 
 
+@pytest.mark.runs_long
 def test_a_page_calling_a_new_api_fails_until_the_sheet_is_regenerated(tmp_path):
     """On a scratch copy, Part 1 calls torch.cumsum, which no page calls: the page's check
     names the API and the page's line; `--update-outputs` on that page adds it to the record

@@ -16,6 +16,7 @@ import sys
 import time
 
 import psutil
+import pytest
 
 from docsite import config, running
 from docsite import pages as docpages
@@ -110,6 +111,7 @@ def test_a_failing_rank_stops_the_run_quickly_and_leaves_no_process(tmp_path):
     assert not logs, f"torchrun left its logs in the temporary directory: {logs}"
 
 
+@pytest.mark.runs_long
 def test_a_rank_training_on_the_wrong_half_fails_the_page(tmp_path):
     page = docpages.load_page(PAGE)
     same_result = _block(page, "same-result")

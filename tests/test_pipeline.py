@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from docsite import config, running
 from docsite import pages as docpages
 from tests.scratch_project import copy_project, replace_once, run_pytest
@@ -88,6 +90,7 @@ def test_a_page_includes_its_own_snippet_module():
 # --- the pipeline fails loudly, on a scratch copy of the project --------------------------------
 
 
+@pytest.mark.runs_long
 def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     project = copy_project(tmp_path)
     # 1. one number changed in a snippet
@@ -146,6 +149,7 @@ def test_a_page_that_relies_on_hidden_state_fails_with_the_page_the_line_and_why
     assert "NameError: name 'W' is not defined" in report
 
 
+@pytest.mark.runs_long
 def test_the_portability_check_catches_round_off_noise(tmp_path):
     """A page printing float32 round-off noise passes a plain run on the machine that wrote its
     outputs, and fails under another code path, with the variant, the page line and a diff."""

@@ -29,6 +29,7 @@ def _sentence_line(page_text: str, value: str) -> int:
     )
 
 
+@pytest.mark.runs_long
 def test_a_changed_constant_fails_naming_the_sentence_until_the_update(tmp_path):
     project = copy_project(tmp_path / "project")
     page_path = project / "docs" / PAGE

@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from docsite import config, torch_versions
 from docsite import pages as docpages
 from tests.scratch_project import copy_project, run_module
@@ -105,6 +107,7 @@ def _output_lines(page: docpages.Page, block: docpages.Block) -> tuple[int, int]
     return page.origins[opening].page_line, page.origins[closing].page_line
 
 
+@pytest.mark.runs_long
 def test_a_release_that_prints_otherwise_is_reported_at_the_blocks_line_and_shown(tmp_path):
     """A scratch copy whose page shows, for one block, an output this torch does not print: as
     if the release under test (this environment's torch, standing in for another) printed

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from bs4 import BeautifulSoup
 
 from docsite import config, prose, verified
@@ -114,6 +115,7 @@ def _wait_for(url: str, done: Callable[[SimpleNamespace], bool], what: str, log)
     raise AssertionError(f"{url}: {what} not within {WAIT_S} s ({state})\nserver log:\n{log()}")
 
 
+@pytest.mark.runs_long
 def test_the_served_site_picks_up_a_snippet_change_and_flags_its_stale_outputs(tmp_path):
     """Serve a copy; edit one line of a snippet its page includes; the served page shows the new
     code and a banner naming the block, where its code comes from and the command; `mkdocs build`
