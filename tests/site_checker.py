@@ -121,6 +121,7 @@ class PageReport:
     ids: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)  # every URL the page asked for
     requests_before_scrolling: list[str] = field(default_factory=list)
+    on_load: object = None  # what check_pages' `on_load` script returned, once the page loaded
 
     def problems(self) -> list[str]:
         return [
@@ -319,6 +320,7 @@ def check_pages(
     render_timeout_ms: int = 20000,
     device: dict = DESKTOP,
     colours: bool = True,
+    on_load: str | None = None,
 ) -> dict[str, PageReport]:
     """Load each page (a path under the site's base) and report what went wrong on it.
 
@@ -327,6 +329,8 @@ def check_pages(
     `colours`, every rule but the colour rules, in the light scheme only (a second screen size:
     the colours were judged on the first).
     `device`: the screen, DESKTOP or PHONE (on a phone tables and code blocks scroll sideways).
+    `on_load`: a script evaluated on each page as soon as it has loaded, before anything scrolls
+    it (the page's first screen, as a reader sees it); its result is the report's `on_load`.
     """
     reports: dict[str, PageReport] = {}
     blocked: list = []
@@ -346,6 +350,8 @@ def check_pages(
             try:
                 page.goto(server.url + path, wait_until="load")
                 report.requests_before_scrolling = list(requested)
+                if on_load is not None:
+                    report.on_load = page.evaluate(on_load)
                 if report.mermaid_expected:
                     page.evaluate(DRAW_DIAGRAMS, render_timeout_ms)
                 state = page.evaluate(RENDER_STATE)
