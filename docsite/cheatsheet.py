@@ -7,8 +7,10 @@ asks for). Each call is resolved here to its public qualified name in the instal
 `torch.nn.Linear` for `nn.Linear(1, 1)` (its `__init__`), `torch.optim.SGD.step` for
 `optimizer.step()`, `torch.nn.Module.parameters` for `model.parameters()`. A function the page
 defines but only another process runs (the workers torchrun starts on Going further 3) counts
-too: its calls are found from its text where the callee is a global name or an attribute of one
-(`dist.all_reduce`), not a method of a local (`model.no_sync()`).
+too: the Python processes a recording page run starts record the calls of the page's own files
+as the page's process does (page_worker.py's `record_in_child`), so `model.no_sync()` there is
+`torch.nn.parallel.DistributedDataParallel.no_sync`. (A function the page defines and no
+process runs is named from its text, where the callee is a global name or an attribute of one.)
 
 Not APIs, so not listed (`not_listed`): Python's builtins (`print`, `len`), the project's own
 `snippets` helpers, functions and classes a page defines, operators and other dunders (`x + y`,
@@ -65,6 +67,7 @@ MODULE_PAGES = {
 # a class whose methods are documented on the class's own page (autosummary's class template);
 METHODS_ON_THE_CLASS_PAGE = (
     "torch.nn.Module",
+    "torch.nn.parallel.DistributedDataParallel",
     "torch.optim.SGD",
     "torch.optim.Adam",
     "torch.optim.lr_scheduler.LRScheduler",

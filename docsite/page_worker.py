@@ -8,7 +8,9 @@ reader runs, the page's sys.argv); RESULT receives one JSON object per block:
 generator changed during it or an earlier block), ``unseeded_draw`` (it drew random numbers while
 the page had not seeded torch), ``missing_name`` (the name of a NameError), ``seconds`` (the
 block's wall time) and, when SPEC has ``"calls": true``, ``calls``: the torch callables the
-block's code called (`CallRecorder`), which the cheat sheet lists (docsite/cheatsheet.py).
+block's code called (`CallRecorder`), which the cheat sheet lists (docsite/cheatsheet.py): the
+calls made in this process, and in the Python processes the page starts (torchrun's workers on
+Going further 3) by the code of the page's own files (`record_in_child`).
 
 Nothing is set up before the first block: no seed, no thread count, no print options, nothing a
 reader's new interpreter would not have. The one exception is the CUDA run of the suite, where
@@ -17,6 +19,7 @@ This module imports nothing from the project, so no project state leaks into the
 """
 
 import ast
+import atexit
 import builtins
 import contextlib
 import dis
@@ -108,14 +111,18 @@ class CallRecorder:
     def start(self) -> None:
         sys.settrace(self._global_trace())
 
-    def never_ran(self, namespace: dict) -> None:
-        """The calls in the bodies of the page's functions that never ran in this process
-        (snippets/ddp_worker.py's, which the processes torchrun starts run), found from the
-        code's text where the callee is a global name or a chain of attributes of one
-        (`dist.all_reduce`, `DDP`); a method of a local (`model.no_sync()`) is not found."""
+    def never_ran(
+        self, namespace: dict, elsewhere: set[tuple[str, str, int]] = frozenset()
+    ) -> None:
+        """The calls in the bodies of the page's functions that ran in no process (neither here
+        nor, `elsewhere`, in a process the page started: (file, name, first line) of the code that
+        ran there), found from the code's text where the callee is a global name or a chain of
+        attributes of one (`dist.all_reduce`, `DDP`); a method of a local (`model.no_sync()`)
+        is not found, which is why the processes a page starts record their calls too."""
         scopes = (namespace, builtins.__dict__)
         for code in self._codes:
-            if id(code) in self.ran or code.co_name == "<module>":
+            where = (os.path.realpath(code.co_filename), code.co_name, code.co_firstlineno)
+            if id(code) in self.ran or code.co_name == "<module>" or where in elsewhere:
                 continue
             local = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
             for lasti in sorted(self._call_offsets[id(code)]):
@@ -291,6 +298,86 @@ def _freshly_seeded_states(torch) -> list[bytes]:
     return states
 
 
+# While a page run records calls, the Python processes the page starts record theirs too: the
+# page's own files they run (CHILD_FILES) are traced as the page's blocks are, and each process
+# leaves its calls in CHILD_CALLS when it exits. They load `record_in_child` at start-up from
+# docsite/child_calls/sitecustomize.py, which `_record_children` puts first on their PYTHONPATH.
+CHILD_CALLS = "DOCSITE_CHILD_CALLS"
+CHILD_FILES = "DOCSITE_CHILD_FILES"
+CHILD_SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child_calls")
+
+
+def _record_children(blocks: list[dict], folder: str) -> None:
+    """Make the processes the page starts record the calls of the page's own files."""
+    files = sorted(
+        {os.path.realpath(b["filename"]) for b in blocks if b["filename"].endswith(".py")}
+    )
+    os.environ[CHILD_CALLS] = folder
+    os.environ[CHILD_FILES] = os.pathsep.join(files)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [CHILD_SITE, os.environ.get("PYTHONPATH")])
+    )
+
+
+def record_in_child() -> None:
+    """In a Python process a recording page run started: trace the code of CHILD_FILES as this
+    process imports them (a module run by `python -m` included), and leave the calls it made,
+    and which of its functions ran, in CHILD_CALLS/<pid>.json when the process exits."""
+    from importlib.machinery import PathFinder, SourceFileLoader
+    from importlib.util import decode_source
+
+    files = set(filter(None, os.environ.get(CHILD_FILES, "").split(os.pathsep)))
+    folder = os.environ.get(CHILD_CALLS)
+    if not files or not folder:
+        return
+    recorder = CallRecorder()
+
+    class TracedLoader(SourceFileLoader):
+        def get_code(self, fullname):  # from the source, never a cached .pyc
+            source = decode_source(self.get_data(self.path))
+            code = compile(source, self.path, "exec", dont_inherit=True)
+            recorder.add_block(code, source)
+            return code
+
+    class TracedFinder:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            spec = PathFinder.find_spec(name, path, target)
+            if spec is not None and spec.origin and os.path.realpath(spec.origin) in files:
+                spec.loader = TracedLoader(spec.name, spec.origin)
+            return spec
+
+    def leave() -> None:
+        recorder.stop()
+        if not recorder.calls:
+            return
+        ran = [
+            (os.path.realpath(code.co_filename), code.co_name, code.co_firstlineno)
+            for code in recorder._codes
+            if id(code) in recorder.ran
+        ]
+        with open(os.path.join(folder, f"{os.getpid()}.json"), "w", encoding="utf-8") as out:
+            json.dump({"calls": list(recorder.calls.values()), "ran": ran}, out)
+
+    sys.meta_path.insert(0, TracedFinder)
+    atexit.register(leave)
+    recorder.start()
+
+
+def _children_calls(folder: str) -> tuple[list[dict], set[tuple[str, str, int]]]:
+    """The calls the page's processes left in `folder`, and the page's code that ran there."""
+    calls, ran = [], set()
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        with open(path, encoding="utf-8") as found:
+            left = json.load(found)
+        os.remove(path)
+        calls += left["calls"]
+        ran |= {tuple(where) for where in left["ran"]}
+    os.rmdir(folder)
+    return calls, ran
+
+
 def main(spec_path: str, result_path: str) -> None:
     # A script's sys.path starts with its own folder (tests/): a page must not import from there.
     sys.path.pop(0)
@@ -311,6 +398,11 @@ def main(spec_path: str, result_path: str) -> None:
     main_module.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main_module  # classes a page defines pickle as in a script
     recorder = CallRecorder() if spec.get("calls") else None
+    if recorder is not None:
+        import tempfile
+
+        children = tempfile.mkdtemp(prefix="child-calls-")
+        _record_children(spec["blocks"], children)
     results = []
     random_so_far = False
     failed = False
@@ -363,11 +455,26 @@ def main(spec_path: str, result_path: str) -> None:
         result["output"] = stdout.getvalue()
         results.append(result)
     if recorder is not None:
-        recorder.never_ran(main_module.__dict__)
+        calls, ran = _children_calls(children)
+        recorder.never_ran(main_module.__dict__, ran)
         for result in results:
             result["calls"] = []
         for call in recorder.calls.values():
             results[call.pop("block")]["calls"].append(call)
+        blocks = [
+            (b["filename"], b["first_line"], b["first_line"] + b["code"].count("\n"))
+            for b in spec["blocks"]
+        ]
+        for call in calls:  # each in the block that shows its line (one the page shows)
+            call.pop("block")
+            line = call["span"][0]
+            for index, (filename, first, last) in enumerate(blocks):
+                same = os.path.realpath(filename) == os.path.realpath(call["filename"])
+                if same and first <= line <= last:
+                    call["filename"] = filename  # as the page's own calls name it
+                    if call not in results[index]["calls"]:  # each worker made it
+                        results[index]["calls"].append(call)
+                    break
     with open(result_path, "w", encoding="utf-8") as result_file:
         json.dump(results, result_file)
     sys.stdout.flush()

@@ -39,6 +39,28 @@ def test_the_cheat_sheet_lists_what_the_page_calls(page, page_runs, request):
         pytest.fail("\n".join(problems), pytrace=False)
 
 
+def test_the_calls_of_the_processes_a_page_starts_are_listed(page_runs):
+    """Going further 3's workers run only in the processes torchrun starts: their calls are
+    recorded there (docsite/page_worker.py: record_in_child) and found at the worker's lines,
+    with the methods of locals that no reading of the text could name."""
+    page = PAGES["further03-more-processes.md"]
+    run = page_runs.get(page, "cpu")
+    run.run_all()
+    found = {use.api: use for use in cheatsheet.page_uses(run)}
+    worker = config.ROOT / "snippets" / "ddp_worker.py"
+    lines = worker.read_text(encoding="utf-8").splitlines()
+    for api, call in (
+        ("torch.nn.parallel.DistributedDataParallel.no_sync", "model.no_sync()"),
+        ("torch.Tensor.chunk", "X.chunk(world_size)"),
+        ("torch.distributed.all_reduce", "dist.all_reduce(t, op=dist.ReduceOp.SUM)"),
+    ):
+        assert api in found, sorted(found)
+        assert found[api].call == call, found[api]
+        assert any(call in line for line in lines), f"{call} is not in {worker.name}"
+    listed = {use["api"] for use in cheatsheet.recorded()["pages"][page.name]}
+    assert "torch.nn.parallel.DistributedDataParallel.no_sync" in listed
+
+
 def test_every_name_on_the_cheat_sheet_resolves_in_the_installed_torch():
     problems = cheatsheet.unresolved(cheatsheet.recorded(), PAGES)
     assert not problems, "\n".join(problems)
