@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from docsite import config, reading_time
 from tests.scratch_project import copy_project, run_module
@@ -28,6 +29,62 @@ def test_no_page_loads_anything_from_another_host(built_site):
             if EXTERNAL.search(tag):
                 offenders.append(f"{html.relative_to(built_site)}: {tag}")
     assert not offenders, "\n".join(offenders)
+
+
+class _BlocksInParagraphs(HTMLParser):
+    """Where a block element starts inside a <p>, which no browser keeps: it closes the paragraph
+    before the block (leaving it empty, or cut in two) and makes an empty one of its `</p>`."""
+
+    BLOCKS = frozenset(
+        [
+            "address",
+            "blockquote",
+            "details",
+            "div",
+            "dl",
+            "figure",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "hr",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "table",
+            "ul",
+        ]
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open_paragraph: int | None = None
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.open_paragraph is not None and tag in self.BLOCKS:
+            self.found.append(f"line {self.open_paragraph}: <p> holds <{tag}>")
+            self.open_paragraph = None
+        if tag == "p":
+            self.open_paragraph = self.getpos()[0]
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.open_paragraph = None
+
+
+def test_no_paragraph_holds_a_block(built_site):
+    """An output in a collapsed block was `<p><!--marker--><div>...</div></p>`
+    (docsite/hooks/output_markers.py)."""
+    found = []
+    for page in sorted(built_site.rglob("index.html")):
+        checker = _BlocksInParagraphs()
+        checker.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(built_site)} {where}" for where in checker.found]
+    assert not found, f"{len(found)} paragraphs hold a block:\n" + "\n".join(found[:20])
 
 
 def test_applying_the_palette_does_not_restyle_every_element(built_site):
