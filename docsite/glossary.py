@@ -6,6 +6,9 @@ Markdown's `abbr` extension). mkdocs.yml appends the file to every page (pymdown
 Material shows the title as a tooltip (the `content.tooltips` feature) when the term is hovered
 or focused. docsite/hooks/glossary.py then keeps the mark on the first use of each term on a page
 only (`first_uses`), and makes it focusable, so a keyboard reader reaches each definition once.
+A term's plural is marked with the same definition, written nowhere else: "parameters" where a
+page first uses the word so (`plurals`, which abbr's `glossary` option holds: docsite/hooks/
+glossary.py); a term and its plural are one term, marked once.
 
 A definition line is not text: Markdown removes it from the page. So the page as the suite reads
 it (docsite/pages.py, the reading time, the prose checks, the notebooks) is expanded without the
@@ -92,10 +95,53 @@ def terms(paths: list[Path] | None = None) -> list[Term]:
     return list(found.values())
 
 
+# English plurals the regular rules below would get wrong.
+IRREGULAR_PLURALS = {"leaf": "leaves", "epoch": "epochs"}
+# Terms whose plural is not marked, as it is also another word: "leaves" is a verb in the pages'
+# prose ("returns the same points and leaves the global random state alone").
+NO_PLURAL_MARKED = {"leaf"}
+
+
+def plural(term: str) -> str:
+    """The plural of a term, its last word made plural: "chain rules", "batches", "leaves". (A
+    word with no plural in use, "autograd", gets one no page writes, which marks nothing.)"""
+    head, _, last = term.rpartition(" ")
+    if last in IRREGULAR_PLURALS:
+        last = IRREGULAR_PLURALS[last]
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        last += "es"
+    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
+def plurals(defined: list[Term] | None = None) -> dict[str, str]:
+    """Each term's plural -> the term's definition, for Python-Markdown's abbr (its `glossary`
+    option), unless the plural is a term of its own or another word too (NO_PLURAL_MARKED)."""
+    defined = terms() if defined is None else defined
+    names = {term.term for term in defined} | NO_PLURAL_MARKED
+    return {
+        plural(term.term): term.definition
+        for term in defined
+        if plural(term.term) not in names and term.term not in NO_PLURAL_MARKED
+    }
+
+
+def by_form(defined: list[Term] | None = None) -> dict[str, Term]:
+    """Each term and each term's plural -> the term."""
+    defined = terms() if defined is None else defined
+    found = {plural(term.term): term for term in defined if term.term not in NO_PLURAL_MARKED}
+    found.update({term.term: term for term in defined})
+    return found
+
+
 def first_uses(html: str) -> str:
     """The page's HTML with only the first use of each term marked (and focusable): a use in
     prose a hurried reader reads (not in a collapsed block) if there is one, never one inside a
-    link, a control or a heading. Every other use becomes plain text."""
+    link, a control or a heading. Every other use becomes plain text. A term is its definition
+    (the mark's title): "tensor" and "tensors" are one."""
     soup = BeautifulSoup(html, "html.parser")
     marks = [m for m in soup.find_all("abbr") if m.has_attr("title")]
     found = list(ABBR.finditer(html))
@@ -106,7 +152,7 @@ def first_uses(html: str) -> str:
         if mark.find_parent(NOT_HERE) is not None:
             continue
         collapsed = mark.find_parent("details") is not None
-        term = mark.get_text()
+        term = mark["title"]
         if term not in chosen or (chosen[term][0] and not collapsed):
             chosen[term] = (collapsed, index)
     keep = {index for _, index in chosen.values()}
@@ -131,7 +177,9 @@ def marked_terms(html: str) -> list[str]:
 @functools.cache
 def _markdown_options() -> tuple[list, dict]:
     loaded = config.mkdocs_config()
-    return loaded.markdown_extensions, loaded.mdx_configs
+    configs = dict(loaded.mdx_configs)
+    configs["abbr"] = {**configs.get("abbr", {}), "glossary": plurals()}  # as the hook sets it
+    return loaded.markdown_extensions, configs
 
 
 def used_terms(text: str) -> list[Term]:
@@ -141,5 +189,5 @@ def used_terms(text: str) -> list[Term]:
     extensions, configs = _markdown_options()
     text, _ = get_data(text)  # front matter is MkDocs' own
     html = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(text)
-    by_term = {term.term: term for term in terms()}
-    return [by_term[term] for term in marked_terms(first_uses(html)) if term in by_term]
+    forms = by_form()
+    return [forms[term] for term in marked_terms(first_uses(html)) if term in forms]

@@ -36,7 +36,15 @@ def shown(html: str, name: str, expected: list[glossary.Term]) -> list[str]:
     page order, with the glossary's definition as its title, focusable; nothing else marked."""
     article = BeautifulSoup(html, "html.parser").select_one(".md-content")
     marks = article.find_all("abbr") if article is not None else []
-    found = [(mark.get_text(), mark.get("title"), mark.get("tabindex")) for mark in marks]
+    forms = glossary.by_form()  # a plural is its term
+    found = [
+        (
+            forms[m.get_text()].term if m.get_text() in forms else m.get_text(),
+            m.get("title"),
+            m.get("tabindex"),
+        )
+        for m in marks
+    ]
     wanted = [(term.term, term.definition, "0") for term in expected]
     if found == wanted:
         return []
@@ -160,6 +168,34 @@ def test_only_the_first_use_in_prose_is_marked():
     assert glossary.marked_terms(html) == ["leaf", "tensor"]
     assert html.count("<abbr") == 2
     assert '<p>A <abbr title="T." tabindex="0">tensor</abbr>, a tensor, a leaf.</p>' in html
+
+
+def test_a_plural_is_marked_as_its_term_once():
+    """The first use of a term or its plural is marked, with the term's definition; later uses
+    of either are text. The plural is made, never written: includes/glossary.md has no line."""
+    assert [glossary.plural(t) for t in ("tensor", "batch", "leaf", "epoch", "chain rule")] == [
+        "tensors",
+        "batches",
+        "leaves",
+        "epochs",
+        "chain rules",
+    ]
+    assert [glossary.plural(t) for t in ("loss", "entropy", "day")] == [
+        "losses",
+        "entropies",
+        "days",
+    ]
+    md = markdown.Markdown(
+        extensions=["abbr"],
+        extension_configs={"abbr": {"glossary": glossary.plurals(TERMS[:1])}},
+    )
+    term = TERMS[0]
+    source = f"Two {glossary.plural(term.term)}, one {term.term}."
+    html = glossary.first_uses(md.convert(f"{source}\n\n*[{term.term}]: {term.definition}"))
+    assert glossary.marked_terms(html) == [glossary.plural(term.term)]
+    assert html.count("<abbr") == 1 and f'<abbr title="{term.definition}"' in html
+    assert glossary.by_form()[glossary.plural(term.term)] == term
+    assert "leaves" not in glossary.plurals() and "leaves" not in glossary.by_form()  # a verb too
 
 
 @pytest.mark.parametrize("page", notebooks.notebook_pages(), ids=lambda p: p.stem)

@@ -4,11 +4,17 @@ Python-Markdown's abbr extension marks every use of a term (includes/glossary.md
 every page by pymdownx.snippets); a dotted underline under every "tensor" of a page would be
 noise. The first use in prose keeps the mark, focusable (`tabindex="0"`), so Material shows its
 definition on hover, on a tap and on keyboard focus (content.tooltips); the others become text.
+A term's plural is marked too, with the term's definition (abbr's `glossary` option, set here).
 """
 
 from __future__ import annotations
 
-from docsite.glossary import first_uses
+from docsite.glossary import first_uses, plurals
+
+
+def on_config(config):
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = plurals()
+    return config
 
 
 def on_page_content(content: str, page, config, files) -> str:
