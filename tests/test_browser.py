@@ -116,6 +116,7 @@ FIRST_SCREEN = """
 async () => {
   const row = document.querySelector(".md-content .notebook-links");
   if (!row) return null;
+  const title = document.querySelector(".md-content h1");
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
   await frame();
   await frame();
@@ -128,13 +129,24 @@ async () => {
   const after = (e) => row.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING;
   const first = [...document.querySelectorAll(".md-content p")]
     .find((p) => after(p) && p.textContent.trim() && p.getClientRects().length);
+  // Where the title's own text ends (not its hidden permalink): the title must end there too.
+  const words = document.createTreeWalker(title, NodeFilter.SHOW_TEXT, (node) =>
+    node.parentElement.closest(".headerlink") || !node.textContent.trim()
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT);
+  let textEnd = null;
+  for (let node; (node = words.nextNode()); ) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    textEnd = Math.max(textEnd ?? -Infinity, range.getBoundingClientRect().bottom);
+  }
   return {
     links: [...row.querySelectorAll("a")].map((a) => {
       const box = a.getBoundingClientRect();
       return [a.textContent.trim(), box.left, box.top, box.right];
     }),
     width: document.documentElement.clientWidth,
-    title: document.querySelector(".md-content h1").getBoundingClientRect().bottom,
+    title: title.getBoundingClientRect().bottom,
+    textEnd,
     first: first && first.getBoundingClientRect().top,
     shifts,
   };
@@ -145,6 +157,9 @@ SMALL_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
 # From the title's last line to the first sentence, on a 390 px screen: 234 px when the three
 # links were stacked buttons, 118 px in one row under the reading time.
 FIRST_SENTENCE_WITHIN = 130
+# A title's box ends 2.6 px below its text's last line; a line holding only the hidden permalink
+# added 44 (Part 7).
+TITLE_ENDS_WITHIN = 8
 # Lighthouse's layout shift once the page has loaded: 0.06-0.08 on a page with formulas on its
 # first screen when blocks there held guessed heights or KaTeX's fonts came late; 0 since.
 SHIFTS_WITHIN = 0.01
@@ -423,11 +438,11 @@ def test_an_output_to_predict_opens_from_the_keyboard_and_says_so(chromium, serv
 def test_on_a_phone_the_notebook_links_are_one_row_and_the_text_follows(
     chromium, served_site, built_site, phone_reports
 ):
-    """Each page opens with its title, reading time and notebook links in one row that fits the
-    screen, the first sentence close below, and nothing on it moves once it is drawn (extra.css:
-    the first screen's blocks are laid out at once; docsite/hooks/katex.py: the fonts its
-    formulas use are preloaded): as the phone pass found each page when it loaded. Each link
-    keeps its whole label as its name."""
+    """Each page opens with its title (its box ending with its text), reading time and notebook
+    links in one row that fits the screen, the first sentence close below, and nothing on it
+    moves once it is drawn (extra.css: the first screen's blocks are laid out at once;
+    docsite/hooks/katex.py: the fonts its formulas use are preloaded): as the phone pass found
+    each page when it loaded. Each link keeps its whole label as its name."""
     pages = [
         path
         for path in site_pages(built_site)
@@ -446,6 +461,11 @@ def test_on_a_phone_the_notebook_links_are_one_row_and_the_text_follows(
             problems.append(f"{name}: the links are not one row: {facts['links']}")
         if any(left < 0 or right > facts["width"] for _, left, _, right in facts["links"]):
             problems.append(f"{name}: a link is cut off: {facts['links']}")
+        if facts["textEnd"] is None or facts["title"] - facts["textEnd"] > TITLE_ENDS_WITHIN:
+            problems.append(
+                f"{name}: the title's box ends {facts['title'] - (facts['textEnd'] or 0):.0f} px "
+                "below its text (a line holding nothing but its hidden permalink?)"
+            )
         gap = facts["first"] and facts["first"] - facts["title"]
         if gap is None or gap > FIRST_SENTENCE_WITHIN:
             problems.append(f"{name}: the first sentence starts {gap} px below the title")
