@@ -241,6 +241,22 @@ def pytest_runtest_makereport(item, call):
     outcome.get_result().user_properties.append((PYTHON_PROCESSES, delta))
 
 
+def _machine_cpu() -> float | None:
+    """Seconds of CPU the whole machine has spent busy since it started (all cores), or None
+    where psutil cannot say. The suite's own processes are a part of it: the browsers' and
+    the pages' processes are not counted in any test's time, and they are most of the work."""
+    import psutil
+
+    try:
+        times = psutil.cpu_times()
+    except (OSError, RuntimeError):  # pragma: no cover - platforms without the counters
+        return None
+    # Not busy here: idle, waiting on the disk, or taken by the host (steal); guest time is
+    # counted in user time already.
+    other = ("idle", "iowait", "steal", "guest", "guest_nice")
+    return sum(times) - sum(getattr(times, name, 0.0) for name in other)
+
+
 class SessionReport:
     """Each module's test time, and the facts tests recorded, for the summary at the end."""
 
@@ -250,6 +266,7 @@ class SessionReport:
         self.module_seconds: dict[str, float] = defaultdict(float)
         self.facts: dict[str, dict[str, object]] = defaultdict(dict)
         self.module_pythons: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.cpu_started = _machine_cpu()
 
     def pytest_runtest_logreport(self, report):
         module = report.nodeid.split("::")[0]
@@ -278,6 +295,14 @@ class SessionReport:
                 f"in {wall:.1f} s of wall time ({processes}); {started} new Python processes "
                 f"started by the suite's own processes, {forked} runs forked from a fork server"
             )
+            busy, cores = _machine_cpu(), os.cpu_count() or 1
+            if busy is not None and self.cpu_started is not None and wall > 0:
+                used = busy - self.cpu_started
+                write(
+                    f"the machine's {cores} cores were busy {100 * used / (cores * wall):.0f} % of "
+                    f"that wall time: {used:.0f} core-seconds (every process: the tests', the "
+                    "pages', the browsers', and anything else running)"
+                )
         pages = dict(self.facts[ONE_THREAD_SECONDS].values())
         if pages:
             times = ", ".join(f"{name} {s:.1f}" for name, s in sorted(pages.items()))
