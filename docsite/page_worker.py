@@ -14,7 +14,10 @@ Going further 3) by the code of the page's own files (`record_in_child`).
 
 Nothing is set up before the first block: no seed, no thread count, no print options, nothing a
 reader's new interpreter would not have. The one exception is the CUDA run of the suite, where
-the default device is CUDA (``torch.set_default_device``), which is that run's whole point.
+the default device is CUDA (``torch.set_default_device``), which is that run's whole point. (A
+run that records calls also sets three environment variables, for the processes the page starts:
+`_record_children`. What the page prints does not depend on them: the same page's reader runs,
+which record nothing, must print the same bytes.)
 This module imports nothing from the project, so no project state leaks into the page.
 """
 
