@@ -193,7 +193,12 @@ def open_page(
 
 
 def _watch(page, server: SiteServer, report: PageReport):
-    """Record console errors, uncaught exceptions and failed requests; returns `unwatch()`."""
+    """Record console errors, uncaught exceptions and failed requests; returns `unwatch()`.
+
+    A request fails on the network (`requestfailed`) only if this page asked for it: one the
+    previous page left in flight (the favicon, which the browser asks for once the page has
+    loaded) is aborted when the checker moves on, and is no fault of either page."""
+    asked: set = set()
 
     def on_console(msg):
         if msg.type == "error":
@@ -206,11 +211,15 @@ def _watch(page, server: SiteServer, report: PageReport):
         if response.status >= 400:
             report.failed_requests.append(f"HTTP {response.status}: {response.url}")
 
+    def on_request(request):
+        asked.add(request)
+
     def on_failed(request):
-        if request.url.startswith(server.origin + "/"):
+        if request in asked and request.url.startswith(server.origin + "/"):
             report.failed_requests.append(f"failed: {request.url} ({request.failure})")
 
     listeners = {
+        "request": on_request,
         "console": on_console,
         "pageerror": on_pageerror,
         "response": on_response,
