@@ -73,8 +73,6 @@ def test_a_browser_modules_tests_run_in_one_worker_and_a_long_test_starts_first(
     }
     assert len(workers["test_marked"]) == 1, workers
     # The long test, collected last, is the first its worker runs (the other worker starts on
-    # the browser module) ...
+    # the browser module). (Where the instant short tests go after that is a race: not checked.)
     worker, started = found["test_z_long", 0]
     assert all(t > started for w, t in found.values() if w == worker and t != started), found
-    # ... while the short ones spread over both workers.
-    assert len(workers["test_other"]) == 2, workers
