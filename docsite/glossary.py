@@ -117,24 +117,34 @@ def plural(term: str) -> str:
     return f"{head} {last}" if head else last
 
 
+def _plural_forms(defined: list[Term]) -> dict[str, Term]:
+    """Each marked plural -> its term: not where the plural is also another word
+    (NO_PLURAL_MARKED) or a term of its own."""
+    names = {term.term for term in defined}
+    return {
+        plural(term.term): term
+        for term in defined
+        if term.term not in NO_PLURAL_MARKED and plural(term.term) not in names
+    }
+
+
 def plurals(defined: list[Term] | None = None) -> dict[str, str]:
     """Each term's plural -> the term's definition, for Python-Markdown's abbr (its `glossary`
-    option), unless the plural is a term of its own or another word too (NO_PLURAL_MARKED)."""
+    option)."""
     defined = terms() if defined is None else defined
-    names = {term.term for term in defined} | NO_PLURAL_MARKED
-    return {
-        plural(term.term): term.definition
-        for term in defined
-        if plural(term.term) not in names and term.term not in NO_PLURAL_MARKED
-    }
+    return {form: term.definition for form, term in _plural_forms(defined).items()}
+
+
+def with_plurals(mdx_configs: dict) -> dict:
+    """Markdown extension options with abbr's `glossary` holding the plurals (the site's build,
+    docsite/hooks/glossary.py, and `used_terms` convert pages with these)."""
+    return {**mdx_configs, "abbr": {**mdx_configs.get("abbr", {}), "glossary": plurals()}}
 
 
 def by_form(defined: list[Term] | None = None) -> dict[str, Term]:
     """Each term and each term's plural -> the term."""
     defined = terms() if defined is None else defined
-    found = {plural(term.term): term for term in defined if term.term not in NO_PLURAL_MARKED}
-    found.update({term.term: term for term in defined})
-    return found
+    return {**_plural_forms(defined), **{term.term: term for term in defined}}
 
 
 def first_uses(html: str) -> str:
@@ -177,9 +187,7 @@ def marked_terms(html: str) -> list[str]:
 @functools.cache
 def _markdown_options() -> tuple[list, dict]:
     loaded = config.mkdocs_config()
-    configs = dict(loaded.mdx_configs)
-    configs["abbr"] = {**configs.get("abbr", {}), "glossary": plurals()}  # as the hook sets it
-    return loaded.markdown_extensions, configs
+    return loaded.markdown_extensions, with_plurals(loaded.mdx_configs)
 
 
 def used_terms(text: str) -> list[Term]:

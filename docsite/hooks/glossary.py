@@ -9,11 +9,11 @@ A term's plural is marked too, with the term's definition (abbr's `glossary` opt
 
 from __future__ import annotations
 
-from docsite.glossary import first_uses, plurals
+from docsite.glossary import first_uses, with_plurals
 
 
 def on_config(config):
-    config.mdx_configs.setdefault("abbr", {})["glossary"] = plurals()
+    config.mdx_configs.update(with_plurals(config.mdx_configs))
     return config
 
 
