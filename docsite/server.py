@@ -16,6 +16,7 @@ import gzip
 import http.server
 import io
 import re
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -84,6 +85,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that goes away mid-answer is no error of the server's: a browser drops the
+        requests of a page it leaves (a favicon, a search index), and Lighthouse resets its
+        connections. Anything else is printed, as the standard library does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, broken pipe, aborted
+            return
+        super().handle_error(request, client_address)
+
+
 class SiteServer:
     """Serve `site` on 127.0.0.1 (a free port, or `port`) under `base`, in a background thread.
 
@@ -101,10 +114,7 @@ class SiteServer:
         port: int = 0,
     ):
         handler = type("Handler", (_Handler,), {"base": base, "gzip": gzip, "extra": extra or {}})
-        self._httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", port), functools.partial(handler, directory=str(site))
-        )
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
         self.site = Path(site)
         self.base = base
         self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
