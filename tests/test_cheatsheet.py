@@ -11,10 +11,14 @@ The sheet's links to sections and pages are checked with every other page's by t
 from __future__ import annotations
 
 import copy
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from docsite import cheatsheet, config
+from docsite import cheatsheet, config, page_worker
 from docsite import pages as docpages
 from tests.scratch_project import copy_project, run_pytest
 
@@ -59,6 +63,34 @@ def test_the_calls_of_the_processes_a_page_starts_are_listed(page_runs):
         assert any(call in line for line in lines), f"{call} is not in {worker.name}"
     listed = {use["api"] for use in cheatsheet.recorded()["pages"][page.name]}
     assert "torch.nn.parallel.DistributedDataParallel.no_sync" in listed
+
+
+def test_a_recorded_process_still_runs_the_sitecustomize_it_would_have(tmp_path):
+    """The folder that makes a page's processes record their calls comes first on their
+    PYTHONPATH, as a module named `sitecustomize`: the one Python would have found without it (a
+    distribution's, say) still runs, as that module, and the calls are recorded as well."""
+    other, calls, work = tmp_path / "other", tmp_path / "calls", tmp_path / "work"
+    for folder in (other, calls, work):
+        folder.mkdir()
+    (other / "sitecustomize.py").write_text("SEEN = 'the distribution sitecustomize'\n")
+    child = work / "child.py"
+    child.write_text(
+        "import sitecustomize, torch\nprint(sitecustomize.SEEN, torch.ones(2).sum().item())\n"
+    )
+    env = {
+        **os.environ,
+        page_worker.CHILD_CALLS: str(calls),
+        page_worker.CHILD_FILES: str(child),
+        "PYTHONPATH": os.pathsep.join([page_worker.CHILD_SITE, str(other)]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "child"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "the distribution sitecustomize 2.0\n"
+    (recorded,) = calls.glob("*.json")
+    names = {call["qualname"] for call in json.loads(recorded.read_text("utf-8"))["calls"]}
+    assert "_VariableFunctionsClass.ones" in names, names
 
 
 def test_every_name_on_the_cheat_sheet_resolves_in_the_installed_torch():
