@@ -32,7 +32,8 @@ TORCH_PIN := $(shell grep -m1 '^torch==' requirements.txt)
 # Python: torch first (from TORCH_INDEX, which only this one install consults; the CPU build's
 # own dependencies are pinned in requirements.txt), then every other package pinned there, then
 # this project itself, editable, so `snippets` imports from this checkout wherever Python starts
-# (a notebook's kernel starts in docs/notebooks/).
+# (a notebook's kernel starts in docs/notebooks/), built by the pinned setuptools already installed
+# (no build isolation: pip would fetch the newest). tests/test_environment.py: all of it pinned.
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' 2>/dev/null || { echo "Python 3.11-3.13 is needed:\
 	 none of python3, python3.11, python3.12, python3.13 is one (PYTHON=... names another)"; exit 1; }
@@ -41,7 +42,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX),--no-deps --extra-index-url $(TORCH_INDEX)) \
 		'$(TORCH_PIN)'
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@$(BIN)/python -c "import sys, torch; print(f'Python {sys.version.split()[0]}, torch',\
 	 torch.__version__, '(CUDA build)' if torch.version.cuda else '(CPU build)')"
 	touch $@
