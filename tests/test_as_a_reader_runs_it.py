@@ -25,7 +25,7 @@ import torch
 from docsite import config, forked, prose, running
 from docsite import pages as docpages
 from docsite.page_timing import ONE_THREAD_ENV
-from tests.conftest import ONE_THREAD_SECONDS, in_worker
+from tests.conftest import ONE_THREAD_SECONDS, in_worker, once_per_session
 
 PAGES = list(docpages.pages_with_code())
 SCRIPT_TIMEOUT = 900  # seconds for one page
@@ -156,10 +156,13 @@ class Runs:
     """The (page, variant) runs of the session's selected tests.
 
     In one process, all of them start at once on every core (threads each waiting on a python),
-    and each test reads its own; in a pytest-xdist worker, each test runs its own script, since
-    the other workers keep the other cores busy."""
+    and each test reads its own; in a pytest-xdist worker, a run starts when a test first asks
+    for it, since the other workers keep the other cores busy, and once for the whole session
+    (`share`): two tests read the run as installed (the page's own and the fork's comparison),
+    often in different workers."""
 
-    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool):
+    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool, share=None):
+        self._share = share or (lambda key, compute: compute())
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if at_once else None
         self._futures = {}
         if self._pool is not None:
@@ -169,9 +172,10 @@ class Runs:
 
     def get(self, page: docpages.Page, variant: str) -> Run:
         key = (page.name, variant)
-        if key not in self._futures:  # in a worker: run it now, once for this process
+        if key not in self._futures:  # in a worker: run it now, once for the session
             self._futures[key] = Future()
-            self._futures[key].set_result(run_as_script(page, variant))
+            run = self._share(f"reader-{page.name}-{variant}", lambda: run_as_script(page, variant))
+            self._futures[key].set_result(run)
         return self._futures[key].result()
 
     def close(self) -> None:
@@ -180,7 +184,7 @@ class Runs:
 
 
 @pytest.fixture(scope="module")
-def runs(request):
+def runs(request, tmp_path_factory):
     if request.config.getoption("--update-outputs"):
         pytest.skip("--update-outputs rewrites the outputs these runs are compared with")
     tests = {
@@ -194,7 +198,10 @@ def runs(request):
         if name in tests:
             page = item.callspec.params["page"]
             wanted.append((page, item.callspec.params.get("variant", tests[name])))
-    started = Runs(wanted, at_once=not in_worker(request.config))
+    def share(key, compute):
+        return once_per_session(request.config, tmp_path_factory, key, compute)
+
+    started = Runs(wanted, at_once=not in_worker(request.config), share=share)
     yield started
     started.close()
 
