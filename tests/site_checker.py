@@ -197,8 +197,13 @@ def _watch(page, server: SiteServer, report: PageReport):
 
     A request fails on the network (`requestfailed`) only if this page asked for it: one the
     previous page left in flight (the favicon, which the browser asks for once the page has
-    loaded) is aborted when the checker moves on, and is no fault of either page."""
+    loaded) is aborted when the checker moves on, and is no fault of either page. The previous
+    page may even ask for it after this watch began (its events come late, or it asks as it is
+    left): a request is the previous page's if its frame still showed that page when it was
+    made, and it is not the navigation to this one."""
     asked: set = set()
+    left = page.url  # the page being left ("about:blank" before the first)
+    here = server.url + report.path
 
     def on_console(msg):
         if msg.type == "error":
@@ -212,7 +217,8 @@ def _watch(page, server: SiteServer, report: PageReport):
             report.failed_requests.append(f"HTTP {response.status}: {response.url}")
 
     def on_request(request):
-        asked.add(request)
+        if request.is_navigation_request() or request.frame.url != left or left == here:
+            asked.add(request)
 
     def on_failed(request):
         if request in asked and request.url.startswith(server.origin + "/"):

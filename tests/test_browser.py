@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -24,7 +25,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from docsite import config
-from docsite.server import site_pages
+from docsite.server import _Handler, site_pages
 from tests.conftest import once_per_session
 from tests.scratch_project import build_variant
 from tests.site_checker import (
@@ -493,6 +494,36 @@ def test_a_request_the_previous_page_left_in_flight_is_no_fault(chromium, served
     reported in three such passes, and one in a whole run's phone pass.)"""
     reports = check_pages(chromium, served_site, nav_pages() * 2, accessibility=False)
     assert not summary(reports, "failed_requests"), summary(reports, "failed_requests")
+
+
+def test_a_request_the_page_being_left_makes_is_no_fault_of_the_next(
+    chromium, tmp_path, monkeypatch
+):
+    """The race above, made certain: the first page asks for a slow URL as it is left (its
+    `beforeunload`), after the next page's watch has begun; the navigation aborts it. That
+    request is the first page's, not the next page's (a whole run's phone pass once reported
+    the favicon that way, on Part 3)."""
+    slow = "/slow-answer"
+    answer = _Handler.send_head
+
+    def send_head(handler):
+        if handler.path == slow:
+            time.sleep(2)
+        return answer(handler)
+
+    monkeypatch.setattr(_Handler, "send_head", send_head)
+    leaving = f"addEventListener('beforeunload', () => {{ fetch('{slow}'); }});"
+    for name, script in (("first", leaving), ("next", "")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(
+            f"<!doctype html><html lang=en><title>{name}</title><h1>{name}</h1>"
+            f"<script>{script}</script></html>",
+            encoding="utf-8",
+        )
+    with serve(tmp_path) as server:
+        reports = check_pages(chromium, server, ["first/", "next/"], accessibility=False)
+    assert reports["next/"].failed_requests == [], reports["next/"].failed_requests
+    assert reports["first/"].failed_requests == []  # aborted once the first page was left
 
 
 def test_a_missing_page_gets_the_sites_404_page(chromium, served_site):
