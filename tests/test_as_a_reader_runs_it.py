@@ -198,6 +198,7 @@ def runs(request, tmp_path_factory):
         if name in tests:
             page = item.callspec.params["page"]
             wanted.append((page, item.callspec.params.get("variant", tests[name])))
+
     def share(key, compute):
         return once_per_session(request.config, tmp_path_factory, key, compute)
 

@@ -260,13 +260,19 @@ def test_reader_features(chromium, served_site, built_site):
         assert {served_site.base + p for p in parts} <= nav_paths
         assert page.locator("input.md-search__input").count() == 1
 
-        # Colour scheme: three palettes (system, light, dark); the system's choice is followed.
+        # Colour scheme: three palettes (system, light, dark); the system's choice is followed,
+        # by the page's own scheme too (its scrollbar: extra.css, without the theme's
+        # color-scheme meta, docsite/hooks/palette_restyle.py).
         assert page.locator("input[name='__palette']").count() == 3
+        root_scheme = "getComputedStyle(document.documentElement).colorScheme"
+        schemes = {"slate": "dark", "default": "light"}
         for scheme, material in (("dark", "slate"), ("light", "default")):
             page.emulate_media(color_scheme=scheme)
             page.wait_for_function(
                 "(s) => document.body.dataset.mdColorScheme === s", arg=material, timeout=5000
             )
+            assert page.evaluate(root_scheme) == scheme
+        assert page.locator("meta[name='color-scheme']").count() == 0
         # The toggle: system -> light -> dark -> system; a reader's choice beats the system's.
         for chosen, material in ((1, "default"), (2, "slate"), (0, "default")):
             page.locator(f"label[for='__palette_{chosen}']").click()
@@ -277,6 +283,7 @@ def test_reader_features(chromium, served_site, built_site):
             page.wait_for_timeout(100)
             if chosen:
                 assert page.evaluate("document.body.dataset.mdColorScheme") == material
+                assert page.evaluate(root_scheme) == schemes[material]
         page.emulate_media(color_scheme="light")
 
         # A reader opens the collapsed blocks ("Going deeper", solutions) and reads to the end:

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from docsite import config, reading_time
+from docsite.hooks import palette_restyle
 from tests.scratch_project import copy_project, run_module
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
@@ -88,24 +89,30 @@ def test_no_paragraph_holds_a_block(built_site):
 
 
 def test_applying_the_palette_does_not_restyle_every_element(built_site):
-    # docsite/hooks/palette_restyle.py: the theme's `[data-md-color-switching] *` rule is gone.
+    # docsite/hooks/palette_restyle.py: the theme's `[data-md-color-switching] *` rule is gone,
+    # and its script makes its color-scheme meta without adding it to the document.
     sheets = sorted((built_site / "assets" / "stylesheets").glob("palette.*.css"))
     assert sheets
     for sheet in sheets:
         assert "data-md-color-switching" not in sheet.read_text(encoding="utf-8"), sheet.name
+    (bundle,) = (built_site / "assets" / "javascripts").glob("bundle.*.min.js")
+    script = bundle.read_text(encoding="utf-8")
+    assert '{name:"color-scheme"}' in script  # still made, and set: detached
+    assert not palette_restyle.SCHEME_META.search(script), "the color-scheme meta is still added"
 
 
-def test_a_theme_without_that_rule_fails_the_strict_build(tmp_path, caplog):
+def test_a_theme_without_either_fails_the_strict_build(tmp_path, caplog):
     from types import SimpleNamespace
 
-    from docsite.hooks import palette_restyle
-
-    sheets = tmp_path / "assets" / "stylesheets"
+    sheets, scripts = tmp_path / "assets" / "stylesheets", tmp_path / "assets" / "javascripts"
     sheets.mkdir(parents=True)
+    scripts.mkdir(parents=True)
     (sheets / "palette.0123abcd.min.css").write_text("body{color:red}", encoding="utf-8")
+    (scripts / "bundle.0123abcd.min.js").write_text("let o=1;", encoding="utf-8")
     with caplog.at_level("WARNING", logger="mkdocs"):
         palette_restyle.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))
     assert "no longer has the [data-md-color-switching] rule" in caplog.text
+    assert "no longer adds its color-scheme meta" in caplog.text
 
 
 def test_every_core_page_shows_its_reading_time_and_the_intro_lists_them(built_site):
