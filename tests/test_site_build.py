@@ -101,6 +101,20 @@ def test_applying_the_palette_does_not_restyle_every_element(built_site):
     assert not palette_restyle.SCHEME_META.search(script), "the color-scheme meta is still added"
 
 
+def test_the_theme_script_runs_once_the_page_is_parsed(built_site):
+    """overrides/main.html: the theme's script is deferred on every page (run where the parser
+    met it, it sometimes did the page's first layout inside its own start-up)."""
+    bundle = re.compile(r"<script[^>]*assets/javascripts/bundle\.\w+\.min\.js[^>]*>")
+    pages = sorted(built_site.rglob("*.html"))
+    tags = {page: bundle.findall(page.read_text(encoding="utf-8")) for page in pages}
+    not_deferred = [
+        f"{page.relative_to(built_site)}: {found}"
+        for page, found in tags.items()
+        if len(found) != 1 or not re.search(r"\sdefer[\s=>]", found[0])
+    ]
+    assert len(pages) >= 30 and not not_deferred, "\n".join(not_deferred)
+
+
 def test_a_theme_without_either_fails_the_strict_build(tmp_path, caplog):
     from types import SimpleNamespace
 
