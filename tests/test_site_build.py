@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from docsite import config, reading_time
-from docsite.hooks import palette_restyle
+from docsite.hooks import palette_restyle, table_wrap
 from tests.scratch_project import copy_project, run_module
 
 # Tags that make the browser fetch something; <link rel="canonical"> and <a href> do not.
@@ -113,6 +113,36 @@ def test_the_theme_script_runs_once_the_page_is_parsed(built_site):
         if len(found) != 1 or not re.search(r"\sdefer[\s=>]", found[0])
     ]
     assert len(pages) >= 30 and not not_deferred, "\n".join(not_deferred)
+
+
+def test_tables_come_in_the_theme_wrapper_which_its_script_leaves_alone(built_site):
+    """docsite/hooks/table_wrap.py: no page holds a table the theme's script would take out and
+    put back at load (`table:not([class])`); each comes in the theme's own wrapper, with the
+    theme's table rules given to its class."""
+    wrapped = re.compile(
+        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        rf'<table class="{table_wrap.CLASS}">'
+    )
+    bare, counted = [], 0
+    for page in sorted(built_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        bare += [str(page.relative_to(built_site))] * len(re.findall(r"<table[\s>]", html))
+        counted += len(wrapped.findall(html))
+    assert counted >= 5 and len(bare) == counted, (counted, bare)
+    (sheet,) = (built_site / "assets" / "stylesheets").glob("main.*.min.css")
+    css = sheet.read_text(encoding="utf-8")
+    assert table_wrap.SELECTOR in css and f" {table_wrap.THEME_SELECTOR}" not in css
+
+
+def test_a_theme_that_styles_tables_otherwise_fails_the_strict_build(tmp_path, caplog):
+    from types import SimpleNamespace
+
+    sheets = tmp_path / "assets" / "stylesheets"
+    sheets.mkdir(parents=True)
+    (sheets / "main.0123abcd.min.css").write_text(".md-typeset table{color:red}", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        table_wrap.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))
+    assert "no longer styles table:not([class])" in caplog.text
 
 
 def test_a_theme_without_either_fails_the_strict_build(tmp_path, caplog):
