@@ -161,8 +161,8 @@ class Runs:
     (`share`): two tests read the run as installed (the page's own and the fork's comparison),
     often in different workers."""
 
-    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool, share=None):
-        self._share = share or (lambda key, compute: compute())
+    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool, share):
+        self._share = share
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if at_once else None
         self._futures = {}
         if self._pool is not None:

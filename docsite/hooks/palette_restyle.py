@@ -33,6 +33,8 @@ import logging
 import re
 from pathlib import Path
 
+from docsite.theme_patch import patch
+
 log = logging.getLogger("mkdocs.hooks.palette_restyle")  # under "mkdocs": fails --strict
 RULE = re.compile(r"\[data-md-color-switching\][^{}]*\{transition-duration:0s!important\}")
 # `let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);` in the minified bundle.
@@ -41,27 +43,17 @@ SCHEME_META = re.compile(
 )
 
 
-def _patch(files: list[Path], pattern: re.Pattern, replacement: str) -> int:
-    changed = 0
-    for path in files:
-        text, count = pattern.subn(replacement, path.read_text(encoding="utf-8"))
-        if count:
-            path.write_text(text, encoding="utf-8")
-            changed += count
-    return changed
-
-
 def on_post_build(config) -> None:
     assets = Path(config.site_dir) / "assets"
     sheets = sorted((assets / "stylesheets").glob("palette.*.css"))
-    if not _patch(sheets, RULE, ""):
+    if not patch(sheets, RULE, ""):
         log.warning(
             "Material's palette stylesheet no longer has the [data-md-color-switching] rule "
             "docsite/hooks/palette_restyle.py removes: check whether the theme still restyles "
             "every page twice while it loads, then update or drop this hook."
         )
     scripts = sorted((assets / "javascripts").glob("bundle.*.js"))
-    if _patch(scripts, SCHEME_META, r"\1") != 1:
+    if patch(scripts, SCHEME_META, r"\1") != 1:
         log.warning(
             "Material's script no longer adds its color-scheme meta as "
             "docsite/hooks/palette_restyle.py expects: check whether the theme still restyles "

@@ -19,6 +19,8 @@ import logging
 import re
 from pathlib import Path
 
+from docsite.theme_patch import patch
+
 log = logging.getLogger("mkdocs.hooks.table_wrap")  # under "mkdocs": fails --strict
 CLASS = "md-table"
 THEME_SELECTOR = "table:not([class])"
@@ -35,13 +37,8 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config) -> None:
-    changed = 0
-    for sheet in sorted((Path(config.site_dir) / "assets" / "stylesheets").glob("main.*.css")):
-        css = sheet.read_text(encoding="utf-8")
-        if THEME_SELECTOR in css:
-            sheet.write_text(css.replace(THEME_SELECTOR, SELECTOR), encoding="utf-8")
-            changed += 1
-    if not changed:
+    sheets = sorted((Path(config.site_dir) / "assets" / "stylesheets").glob("main.*.css"))
+    if not patch(sheets, re.compile(re.escape(THEME_SELECTOR)), SELECTOR):
         log.warning(
             f"Material's stylesheet no longer styles {THEME_SELECTOR}: check how the theme wraps "
             "and styles tables now, then update or drop docsite/hooks/table_wrap.py."
