@@ -3,10 +3,15 @@
 A page's ```python blocks, copied in order into one script, run by a brand-new `python` with
 nothing else before them (no seed, no settings, no harness), must print exactly the page's
 outputs, one after the other, write exactly the plots committed under docs/generated/<page>/, and
-print nothing on stderr. Every page is run so under each variant of the machine's arithmetic this
+print nothing on stderr. Every page is run under each variant of the machine's arithmetic this
 machine can produce (`portability_variants`): the outputs must not depend on the CPU's
 instruction set, MKL's code path, the thread count or the run. Where a value is round-off noise,
 the page must print something else; the comparison stays exact.
+
+Each variant is one run of every page, and no run is made twice: the variant as installed is the
+page run of tests/test_pages.py (the same blocks in one process, one by one, forked from a Python
+that has only imported torch), read here rather than run again; the variant on one thread starts
+a real new interpreter per page (FRESH); the others are forked.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import torch
 from docsite import config, forked, prose, running
 from docsite import pages as docpages
 from docsite.page_timing import ONE_THREAD_ENV
+from docsite.running import PageRun
 from tests.conftest import ONE_THREAD_SECONDS, in_worker, once_per_session
 
 PAGES = list(docpages.pages_with_code())
@@ -68,9 +74,13 @@ def portability_variants() -> dict[str, dict[str, str]]:
 
 
 VARIANTS = portability_variants()
-# The variant whose every page starts a real new interpreter (`python page.py`); the others run
-# in a child forked from a Python that has imported torch with their settings and nothing else.
+# The settings as installed: the session's page run (tests/test_pages.py), with no run of its own.
 AS_INSTALLED = next(iter(VARIANTS))
+# The variant whose every page starts a real new interpreter (`python page.py`): the one on one
+# thread (its times are the pages' one-thread times, start-up included, as `make time-pages`
+# measures them). The others run in a child forked from a Python that has imported torch with
+# their settings and nothing else.
+FRESH = next(name for name, env in VARIANTS.items() if env.get("OMP_NUM_THREADS") == "1")
 
 
 CORE_ONLY = "without its collapsed blocks"  # a hurried reader's run: no "Going deeper"
@@ -93,11 +103,11 @@ class Run:
 
 
 def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) -> Run:
-    """The page as one script, by a new `python` (`fresh`; by default the variant
-    AS_INSTALLED only) or by a child forked from a Python that has only imported torch with the
-    variant's settings (docsite/fork_server.py)."""
+    """The page as one script, by a new `python` (`fresh`; by default the variant FRESH only)
+    or by a child forked from a Python that has only imported torch with the variant's settings
+    (docsite/fork_server.py)."""
     env = VARIANTS.get(variant, {})
-    fresh = variant == AS_INSTALLED if fresh is None else fresh
+    fresh = variant == FRESH if fresh is None else fresh
     with tempfile.TemporaryDirectory(prefix=f"reader-{page.path.stem}-") as folder:
         workdir = Path(folder)
         name = running.script_name(page)
@@ -111,9 +121,25 @@ def run_as_script(page: docpages.Page, variant: str, fresh: bool | None = None) 
     return Run(done.returncode, done.stdout, done.stderr, files, seconds)
 
 
+def from_page_run(run: PageRun) -> Run:
+    """The session's page run (its blocks one by one in one process) as a run of the script:
+    what the blocks printed until the first that raised, and that block's error on stderr."""
+    results = run.run_all()
+    outputs, error = [], None
+    for result in results:
+        outputs.append(result.output)
+        if result.error is not None:
+            error = result.error
+            break
+    stderr = run.stderr + (error or "")
+    return Run(int(error is not None), "".join(outputs), stderr, run.written_files(), run.seconds)
+
+
 def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
     """What differs from the page, naming the page, the block's line and a diff; None if nothing."""
     where = f"{page.relpath} run as one script by a new python ({variant})"
+    if variant == AS_INSTALLED:
+        where = f"{page.relpath} run by the page run of tests/test_pages.py ({variant})"
     if run.returncode != 0:
         return f"{where} exited with status {run.returncode}:\n{run.stderr}"
     if run.stderr:
@@ -158,19 +184,23 @@ class Runs:
     In one process, all of them start at once on every core (threads each waiting on a python),
     and each test reads its own; in a pytest-xdist worker, a run starts when a test first asks
     for it, since the other workers keep the other cores busy, and once for the whole session
-    (`share`): two tests read the run as installed (the page's own and the fork's comparison),
-    often in different workers."""
+    (`share`): two tests read the fresh run (the page's own and the fork's comparison), often in
+    different workers. The variant as installed is the session's page run (`page_runs`)."""
 
-    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool, share):
+    def __init__(self, wanted: list[tuple[docpages.Page, str]], at_once: bool, share, page_runs):
         self._share = share
+        self._page_runs = page_runs
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if at_once else None
         self._futures = {}
         if self._pool is not None:
             for page, variant in wanted:
                 key = (page.name, variant)
-                self._futures[key] = self._pool.submit(run_as_script, page, variant)
+                if variant != AS_INSTALLED:  # the page run starts with its own fixture
+                    self._futures[key] = self._pool.submit(run_as_script, page, variant)
 
     def get(self, page: docpages.Page, variant: str) -> Run:
+        if variant == AS_INSTALLED:
+            return from_page_run(self._page_runs.get(page))
         key = (page.name, variant)
         if key not in self._futures:  # in a worker: run it now, once for the session
             self._futures[key] = Future()
@@ -190,7 +220,7 @@ def runs(request, tmp_path_factory):
     tests = {
         test_page_prints_the_page_as_a_reader_runs_it.__name__: None,
         test_the_core_path_prints_the_same_without_the_collapsed_blocks.__name__: CORE_ONLY,
-        test_a_forked_run_prints_what_a_new_interpreter_prints.__name__: AS_INSTALLED,
+        test_a_forked_run_prints_what_a_new_interpreter_prints.__name__: FRESH,
     }
     wanted = []
     for item in request.session.items:
@@ -202,7 +232,13 @@ def runs(request, tmp_path_factory):
     def share(key, compute):
         return once_per_session(request.config, tmp_path_factory, key, compute)
 
-    started = Runs(wanted, at_once=not in_worker(request.config), share=share)
+    # The session's page runs: the variant as installed, and the fork's comparison.
+    page_runs = request.getfixturevalue("page_runs")
+    at_once = not in_worker(request.config)
+    if at_once:
+        installed = {page.name: page for page, variant in wanted if variant == AS_INSTALLED}
+        page_runs.start([(page, "cpu") for page in installed.values()], jobs=os.cpu_count() or 1)
+    started = Runs(wanted, at_once=at_once, share=share, page_runs=page_runs)
     yield started
     started.close()
 
@@ -211,7 +247,7 @@ def runs(request, tmp_path_factory):
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs, record_property):
     run = runs.get(page, variant)
-    if VARIANTS.get(variant, {}).get("OMP_NUM_THREADS") == "1":
+    if variant == FRESH:
         record_property(ONE_THREAD_SECONDS, (page.name, run.seconds))
     problem = mismatch(page, variant, run)
     if problem:
@@ -229,12 +265,13 @@ def test_the_core_path_prints_the_same_without_the_collapsed_blocks(page, runs):
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_a_forked_run_prints_what_a_new_interpreter_prints(page, runs, page_runs):
     """The page run of tests/test_pages.py is a child of the fork server (docsite/fork_server.py)
-    with the settings as installed; the variant as installed starts a new `python` for the same
-    blocks. Both must print the same bytes and write the same files: the forked runs (the page
-    run, the other variants, the exercises' wrong answers) rest on this. (The page run executes
-    the blocks one by one, the script all at once; a difference names the first block where the
-    two part.)"""
-    fresh, child = runs.get(page, AS_INSTALLED), page_runs.get(page)
+    with the settings as installed; the variant FRESH starts a new `python` for the same blocks.
+    Both must print the same bytes and write the same files: the forked runs (the page run, the
+    other variants, the exercises' wrong answers) rest on this. (The page run executes the
+    blocks one by one, the script all at once; a difference names the first block where the two
+    part. FRESH also has its own settings: where only this test fails, the fork made the
+    difference, since both runs are compared with the page by their variant's test too.)"""
+    fresh, child = runs.get(page, FRESH), page_runs.get(page)
     results = child.run_all()
     failed = next((r.error for r in results if r.error is not None), None)
     forked_stdout = "".join(result.output for result in results)
@@ -256,8 +293,8 @@ def test_a_forked_run_prints_what_a_new_interpreter_prints(page, runs, page_runs
         diff = difflib.unified_diff(
             fresh.stdout.splitlines(keepends=True),
             forked_stdout.splitlines(keepends=True),
-            fromfile=f"{page.relpath}: a new python ({AS_INSTALLED})",
-            tofile="the page run, forked from the fork server",
+            fromfile=f"{page.relpath}: a new python ({FRESH})",
+            tofile=f"the page run, forked from the fork server ({AS_INSTALLED})",
         )
         pytest.fail(
             f"the forked run prints something else, from {block.where()} on:\n" + "".join(diff),

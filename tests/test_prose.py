@@ -36,10 +36,11 @@ def test_a_changed_constant_fails_naming_the_sentence_until_the_update(tmp_path)
     line = _sentence_line(page_path.read_text(encoding="utf-8"), OLD_COUNT)
     replace_once(project / SNIPPET, OLD_CONSTANT, NEW_CONSTANT)
 
-    # Without the update: the page run and a reader's run both name the sentence and both values.
+    # Without the update: the page run and a reader's new python (the variant on one thread) both
+    # name the sentence and both values.
     for module, select in (
         ("tests/test_pages.py", "part10 and prose"),
-        ("tests/test_as_a_reader_runs_it.py", "part10 and reader and installed"),
+        ("tests/test_as_a_reader_runs_it.py", "part10 and reader and thread"),
     ):
         failed = run_pytest(project, module=module, select=select)
         report = failed.stdout + failed.stderr
