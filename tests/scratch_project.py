@@ -99,16 +99,16 @@ def run_module(project: Path, *args: str, timeout: int = 300) -> subprocess.Comp
 def run_pytest(
     project: Path,
     *args: str,
-    module: str = "tests/test_pages.py",
+    module: str | tuple[str, ...] = "tests/test_pages.py",
     select: str = "index or part01 or broken",
 ) -> subprocess.CompletedProcess:
-    """Run the copy's `module` on the CPU, on the tests `select` picks (pytest -k)."""
+    """Run the copy's `module` (or modules) on the CPU, on the tests `select` picks (pytest -k)."""
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
-            module,
+            *((module,) if isinstance(module, str) else module),
             "-q",
             "-p",
             "no:cacheprovider",

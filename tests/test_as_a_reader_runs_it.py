@@ -4,14 +4,15 @@ A page's ```python blocks, copied in order into one script, run by a brand-new `
 nothing else before them (no seed, no settings, no harness), must print exactly the page's
 outputs, one after the other, write exactly the plots committed under docs/generated/<page>/, and
 print nothing on stderr. Every page is run under each variant of the machine's arithmetic this
-machine can produce (`portability_variants`): the outputs must not depend on the CPU's
+machine can produce (docsite/variants.py): the outputs must not depend on the CPU's
 instruction set, MKL's code path, the thread count or the run. Where a value is round-off noise,
 the page must print something else; the comparison stays exact.
 
-Each variant is one run of every page, and no run is made twice: the variant as installed is the
-page run of tests/test_pages.py (the same blocks in one process, one by one, forked from a Python
-that has only imported torch), read here rather than run again; the variant on one thread starts
-a real new interpreter per page (FRESH); the others are forked.
+Each variant is one run of every page, and no run is made twice (docsite/variants.py): the
+variant as installed is the page run of tests/test_pages.py (the same blocks in one process, one
+by one, forked from a Python that has only imported torch), read here rather than run again; the
+variant on one thread starts a real new interpreter per page (FRESH); the one with MKL's portable
+path runs every notebook (tests/test_notebooks.py); the others are forked.
 """
 
 from __future__ import annotations
@@ -25,62 +26,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import torch
 
 from docsite import config, forked, prose, running
 from docsite import pages as docpages
-from docsite.page_timing import ONE_THREAD_ENV
 from docsite.running import PageRun
+from docsite.variants import AS_INSTALLED, FRESH, IN_NOTEBOOKS, VARIANTS
 from tests.conftest import ONE_THREAD_SECONDS, in_worker, once_per_session
 
 PAGES = list(docpages.pages_with_code())
 SCRIPT_TIMEOUT = 900  # seconds for one page
-ONE_THREAD = "one thread"
 
 
-def portability_variants() -> dict[str, dict[str, str]]:
-    """Name -> environment for every variant one machine can produce, a few settings at a time.
-
-    torch's own kernels come in one build per instruction-set level and `ATEN_CPU_CAPABILITY`
-    picks a lower one than the CPU's best; `MKL_CBWR=COMPATIBLE` makes MKL (BLAS, LAPACK) take
-    its most portable path; and `OMP_NUM_THREADS=1` runs on one thread instead of all cores.
-    Each setting is changed in some variant and each variant changes several, as the machines
-    readers have differ in several at once: the lowest level goes with MKL's portable path (a
-    processor without AVX2), and the level just below this CPU's with one thread (without a
-    lower level, one thread is a variant of its own). A page whose output depends on any setting
-    fails in the variant that changes it, whose name lists every setting it changes; one run
-    per page and variant, instead of one per setting. What changes from run to run (memory
-    alignment, timing) shows too: every page also runs in tests/test_pages.py, a separate run
-    compared with the same outputs.
-    """
-    best = torch.backends.cpu.get_cpu_capability()  # "AVX512", "AVX2", "DEFAULT", ...
-    variants: dict[str, dict[str, str]] = {f"as installed ({best}, all cores)": {}}
-    lower = {"AVX512": ["avx2", "default"], "AVX2": ["default"]}.get(
-        best, [] if best == "DEFAULT" else ["default"]
-    )
-    settings = [{"ATEN_CPU_CAPABILITY": level} for level in lower]
-    if settings:
-        settings[-1]["MKL_CBWR"] = "COMPATIBLE"
-    else:
-        settings.append({"MKL_CBWR": "COMPATIBLE"})
-    if len(settings) > 1:
-        settings[0].update(ONE_THREAD_ENV)
-    else:
-        settings.append(dict(ONE_THREAD_ENV))
-    for env in settings:
-        name = ", ".join(f"{k}={v}" for k, v in env.items() if k != "MKL_NUM_THREADS")
-        variants[name.replace("OMP_NUM_THREADS=1", ONE_THREAD)] = env
-    return variants
-
-
-VARIANTS = portability_variants()
-# The settings as installed: the session's page run (tests/test_pages.py), with no run of its own.
-AS_INSTALLED = next(iter(VARIANTS))
-# The variant whose every page starts a real new interpreter (`python page.py`): the one on one
-# thread (its times are the pages' one-thread times, start-up included, as `make time-pages`
-# measures them). The others run in a child forked from a Python that has imported torch with
-# their settings and nothing else.
-FRESH = next(name for name, env in VARIANTS.items() if env.get("OMP_NUM_THREADS") == "1")
+# Where each variant runs (docsite/variants.py): as installed, the session's page run
+# (tests/test_pages.py), read here; on one thread (FRESH), a real new interpreter per page
+# (`python page.py`), its times the pages' one-thread times, start-up included, as `make
+# time-pages` measures them; IN_NOTEBOOKS, the notebooks' kernels (tests/test_notebooks.py), not
+# here; the others, a child forked from a Python that has imported torch with their settings and
+# nothing else.
+READER_VARIANTS = [name for name in VARIANTS if name != IN_NOTEBOOKS]
 
 
 CORE_ONLY = "without its collapsed blocks"  # a hurried reader's run: no "Going deeper"
@@ -243,7 +206,7 @@ def runs(request, tmp_path_factory):
     started.close()
 
 
-@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("variant", READER_VARIANTS)
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_page_prints_the_page_as_a_reader_runs_it(page, variant, runs, record_property):
     run = runs.get(page, variant)

@@ -3,8 +3,15 @@
 The notebooks under docs/notebooks/ are generated from the pages (`python -m tools.notebooks`,
 run by `make update-outputs`). Here each committed notebook is compared with a fresh generation,
 executed top to bottom with nbclient in the venv's own ipykernel, and every code cell's stdout is
-compared with the output the page shows for that block; the built site is checked for the
-download and Colab links.
+compared with the output the page shows for that block, and the files it writes with those
+committed under docs/generated/<page>/; the built site is checked for the download and Colab
+links.
+
+The kernels run on the CPU under one of the variants of the machine's arithmetic
+(docsite/variants.py: IN_NOTEBOOKS, MKL's portable path and a lower instruction set where there
+is one, set before torch loads): the notebooks have to run every page anyway, so they are that
+variant's run of every page (tests/test_as_a_reader_runs_it.py runs the others), and a page that
+prints round-off noise fails here too.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from traitlets import default
 
 from docsite import config, notebooks, prose, running
 from docsite import pages as docpages
+from docsite.variants import IN_NOTEBOOKS, VARIANTS
 from tests.conftest import in_worker
 
 PAGES = notebooks.notebook_pages()
@@ -213,7 +221,13 @@ def _kernel_env(device: str) -> dict[str, str]:
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's note about frozen modules
     if device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""  # the set-up cell picks CUDA when it sees a GPU
+        env.update(VARIANTS[IN_NOTEBOOKS])  # this variant's run of every page
     return env
+
+
+def _ran(device: str) -> str:
+    """How a notebook ran, as its test's messages say it."""
+    return "in a Jupyter kernel" + (f" ({IN_NOTEBOOKS})" if device == "cpu" else f" on {device}")
 
 
 class _ThisPythonsKernel(AsyncKernelManager):
@@ -254,7 +268,7 @@ async def _execute_all(pages, device: str, workdir: Path) -> dict[str, object]:
                 await client.async_execute(env=env)
             except Exception as error:  # reported by the page's test, not here
                 return error
-        return nb
+        return nb, running.files_under(scratch)
 
     results = await asyncio.gather(*(one(page) for page in pages))
     return {page.name: result for page, result in zip(pages, results, strict=True)}
@@ -295,8 +309,8 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
     if isinstance(result, FileNotFoundError):
         pytest.fail(f"{rel} is missing; run `make update-outputs`", pytrace=False)
     if isinstance(result, Exception):
-        pytest.fail(f"{rel} failed in a Jupyter kernel on {device}:\n{result}", pytrace=False)
-    nb = result
+        pytest.fail(f"{rel} failed {_ran(device)}:\n{result}", pytrace=False)
+    nb, written = result
     code = [c for c in nb.cells if c.cell_type == "code" and not notebooks.is_answer_cell(c)]
     setup, *cells, probe = code[1:] if device != "cpu" else code
 
@@ -312,7 +326,7 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
     if device == "cpu":  # the results its text cells state, against what the kernel printed
         pairs = zip(page.blocks, cells, strict=True)
         printed = {block.index: _stdout(cell) for block, cell in pairs}
-        stated = prose.mismatches(page, printed, f"{rel} run in a Jupyter kernel")
+        stated = prose.mismatches(page, printed, f"{rel} run {_ran(device)}")
         if stated:
             pytest.fail("\n".join(stated), pytrace=False)
     for block, cell in zip(page.blocks, cells, strict=True):
@@ -336,9 +350,23 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
                 expected.splitlines(keepends=True),
                 actual.splitlines(keepends=True),
                 fromfile=f"{block.where()} (the page's verified output)",
-                tofile=f"{rel} run in a Jupyter kernel",
+                tofile=f"{rel} run {_ran(device)}",
             )
-            pytest.fail(f"{where} printed something else:\n{''.join(diff)}", pytrace=False)
+            pytest.fail(
+                f"{where} printed something else {_ran(device)}; where the difference is "
+                f"round-off noise, print what carries meaning instead:\n{''.join(diff)}",
+                pytrace=False,
+            )
+    if device == "cpu":
+        committed = running.committed_files(page)
+        stale = sorted(n for n in written.keys() | committed if written.get(n) != committed.get(n))
+        if stale:
+            folder = (config.GENERATED / page.stem).relative_to(config.ROOT)
+            pytest.fail(
+                f"{rel} run {_ran(device)} writes other files than those under {folder}: "
+                + ", ".join(stale),
+                pytrace=False,
+            )
 
 
 # --- the built site links every page to its notebook ----------------------------------------
