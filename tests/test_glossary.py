@@ -7,6 +7,8 @@ tests/test_browser.py.
 
 from __future__ import annotations
 
+import functools
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
@@ -17,7 +19,13 @@ from docsite.prose import plain
 
 TERMS = glossary.terms()
 PAGES = docpages.pages()
-USED = {page.name: glossary.used_terms(plain("\n".join(page.lines))) for page in PAGES}
+
+
+@functools.cache
+def used() -> dict[str, list[glossary.Term]]:
+    """Each page's terms (converted as MkDocs converts the page: a second or two for all of
+    them, so once per process, when a test first asks, not at collection in every worker)."""
+    return {page.name: glossary.used_terms(plain("\n".join(page.lines))) for page in PAGES}
 
 
 def unused(terms: list[glossary.Term], used: dict[str, list[glossary.Term]]) -> list[str]:
@@ -63,7 +71,7 @@ def shown(html: str, name: str, expected: list[glossary.Term]) -> list[str]:
 
 def test_every_term_is_used_on_a_page():
     assert TERMS, "includes/glossary.md defines no term"
-    problems = unused(TERMS, USED)
+    problems = unused(TERMS, used())
     assert not problems, "\n".join(problems)
 
 
@@ -74,7 +82,7 @@ def test_a_term_no_page_uses_is_named_with_its_file_and_line(tmp_path):
         lines = text.splitlines()
         lines.insert(2, "*[zorblax]: A word no page uses.")
         copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        problems = unused(glossary.terms([copy]), USED)
+        problems = unused(glossary.terms([copy]), used())
     finally:
         copy.unlink()
     assert problems == [
@@ -132,13 +140,13 @@ def test_each_page_shows_the_definition_of_each_term_it_uses(built_site):
     problems = []
     for page in PAGES:
         html = (built_site / config.site_path(page.name) / "index.html").read_text("utf-8")
-        problems += shown(html, page.name, USED[page.name])
+        problems += shown(html, page.name, used()[page.name])
     assert not problems, "\n".join(problems)
 
 
 def test_a_page_that_lacks_a_definition_or_shows_another_is_reported():
-    page = next(p for p in PAGES if len(USED[p.name]) >= 2)
-    first, second = USED[page.name][:2]
+    page = next(p for p in PAGES if len(used()[p.name]) >= 2)
+    first, second = used()[page.name][:2]
     html = glossary.first_uses(
         markdown.Markdown(extensions=["abbr"]).convert(
             f"{first.term} and {first.term}, {second.term}\n\n*[{first.term}]: {first.definition}"
@@ -205,7 +213,7 @@ def test_the_notebook_ends_with_the_terms_its_page_uses(page):
     lines = last.source.splitlines()
     assert lines[0] == notebooks.TERMS_HEADING
     items = [line for line in lines if line.startswith("- **")]
-    assert len(items) == len(USED[page.name]) > 0
-    for item, term in zip(items, USED[page.name], strict=True):
+    assert len(items) == len(used()[page.name]) > 0
+    for item, term in zip(items, used()[page.name], strict=True):
         rendered = BeautifulSoup(markdown.markdown(item), "html.parser").get_text().strip()
         assert rendered == f"{term.term}: {term.definition}", item
