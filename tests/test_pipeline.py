@@ -93,6 +93,11 @@ def test_a_page_includes_its_own_snippet_module():
 
 @pytest.mark.runs_long
 def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
+    """Every kind of broken page fails, naming the page, the line and a diff or why: a changed
+    snippet, a changed output (shown or closed), a block that would not run. And, as each page
+    runs in a new Python, a page that relies on hidden state: a block that draws random numbers
+    before the page seeds them, or reads a name no block above it defines. The update then
+    rewrites the outputs from a real run, and the pages pass."""
     project = copy_project(tmp_path)
     # 1. one number changed in a snippet
     replace_once(project / "snippets/intro.py", "y = 2 * X + 1", "y = 3 * X + 1")
@@ -107,6 +112,13 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     closed = next(b for b in docpages.load_page(config.DOCS / part01.name).blocks if b.predict)
     shown = closed.expected.splitlines()[-1]
     replace_once(part01, f"    {shown}\n", f"    {shown.replace('False', 'True')}\n")
+    # 5. hidden state: an unseeded draw, and a name only another page (or none) defines
+    (project / "docs/broken-random.md").write_text(
+        "# Unseeded\n\n```python\nimport torch\n\nprint(torch.randn(2).shape)\n```\n"
+    )
+    (project / "docs/broken-state.md").write_text(
+        "# Borrowed\n\n```python\nimport torch\n```\n\n```python\nprint(W.shape)\n```\n"
+    )
 
     run = run_pytest(project)
     report = run.stdout + run.stderr
@@ -121,33 +133,19 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     assert "docs/broken.md:3: '```py' would not be executed" in report
     assert f"--- docs/part01-tensors.md:{closed.page_line} (output shown on the page)" in report
     assert f"-{shown.replace('False', 'True')}\n+{shown}" in report
+    assert "docs/broken-random.md:3 draws random numbers before the page seeds them" in report
+    assert "torch.manual_seed(" in report
+    assert "docs/broken-state.md:7 reads `W`, which no block above it on the page creates" in report
+    assert "NameError: name 'W' is not defined" in report
 
     # The update command rewrites the drifted outputs from a real run; then the pages pass.
-    (project / "docs/broken.md").unlink()
+    for broken in ("broken", "broken-random", "broken-state"):
+        (project / f"docs/{broken}.md").unlink()
     update = run_pytest(project, "--update-outputs")
     assert update.returncode == 0, update.stdout + update.stderr
     assert part01.read_text(encoding="utf-8") == original  # the closed output too, indent and all
     again = run_pytest(project)
     assert again.returncode == 0, again.stdout + again.stderr
-
-
-def test_a_page_that_relies_on_hidden_state_fails_with_the_page_the_line_and_why(tmp_path):
-    """Each page runs in a new Python: a block that draws random numbers before the page seeds
-    them, or reads a name no block above it defines, fails and says which and where."""
-    project = copy_project(tmp_path)
-    (project / "docs/broken-random.md").write_text(
-        "# Unseeded\n\n```python\nimport torch\n\nprint(torch.randn(2).shape)\n```\n"
-    )
-    (project / "docs/broken-state.md").write_text(
-        "# Borrowed\n\n```python\nimport torch\n```\n\n```python\nprint(W.shape)\n```\n"
-    )
-    run = run_pytest(project, select="broken")
-    report = run.stdout + run.stderr
-    assert run.returncode == 1, report
-    assert "docs/broken-random.md:3 draws random numbers before the page seeds them" in report
-    assert "torch.manual_seed(" in report
-    assert "docs/broken-state.md:7 reads `W`, which no block above it on the page creates" in report
-    assert "NameError: name 'W' is not defined" in report
 
 
 @pytest.mark.runs_long
