@@ -148,39 +148,6 @@ def test_broken_pages_fail_with_the_page_the_line_and_a_diff(tmp_path):
     assert again.returncode == 0, again.stdout + again.stderr
 
 
-@pytest.mark.runs_long
-def test_the_portability_check_catches_round_off_noise(tmp_path):
-    """A page printing float32 round-off noise passes a plain run on the machine that wrote its
-    outputs, and fails under another code path, with the variant, the page line and a diff: in
-    its notebook's kernel, which runs the variant with the lowest instruction set and MKL's
-    portable path (docsite/variants.py: IN_NOTEBOOKS)."""
-    project = copy_project(tmp_path)
-    (project / "docs/noisy.md").write_text(
-        "# Noisy\n\n```python\nimport torch\n\ntorch.manual_seed(0)\n"
-        "x = torch.randn(10_000)\n"
-        # torch's float32 sampler has one implementation per instruction set; they differ
-        # in the last bits, which nine digits of a sum show.
-        'print(f"{x.double().sum().item():.9g}")\n```\n'
-    )
-    update = run_pytest(project, "--update-outputs", select="noisy")
-    assert update.returncode == 0, update.stdout + update.stderr
-    assert (project / "docs/notebooks/noisy.ipynb").is_file()  # the update made its notebook
-    modules = ("tests/test_as_a_reader_runs_it.py", "tests/test_notebooks.py")
-    run = run_pytest(project, module=modules, select="noisy and (reader or runs_and_prints)")
-    report = run.stdout + run.stderr
-    assert run.returncode == 1, report
-    failed = [line for line in report.splitlines() if line.startswith("FAILED")]
-    # The machine that wrote the outputs agrees with itself; another code path does not.
-    assert not [line for line in failed if "as installed" in line]
-    assert "test_notebook_runs_and_prints_what_the_page_shows[cpu-noisy.md]" in report, report
-    assert f"printed something else in a Jupyter kernel ({IN_NOTEBOOKS})" in report, report
-    assert f"+++ docs/notebooks/noisy.ipynb run in a Jupyter kernel ({IN_NOTEBOOKS})" in report
-    # A reader's variant may see it too (this sampler's bits differ between some levels only).
-    for line in failed:
-        if "test_page_prints_the_page_as_a_reader_runs_it" in line:
-            assert "[noisy.md-ATEN_CPU_CAPABILITY=" in line, line
-
-
 OPTIONAL_PAGE = """\
 # Leaning
 
@@ -211,18 +178,48 @@ print(x + y)
 """
 
 
-def test_a_core_block_that_needs_a_collapsed_one_fails_with_the_page_and_the_line(tmp_path):
-    """Collapsed "Going deeper" blocks are optional: a page whose core path reads a name only a
+@pytest.mark.runs_long
+def test_the_portability_and_core_path_checks_catch_their_pages(tmp_path):
+    """A page printing float32 round-off noise passes a plain run on the machine that wrote its
+    outputs, and fails under another code path, with the variant, the page line and a diff: in
+    its notebook's kernel, which runs the variant with the lowest instruction set and MKL's
+    portable path (docsite/variants.py: IN_NOTEBOOKS).
+
+    And collapsed "Going deeper" blocks are optional: a page whose core path reads a name only a
     collapsed block defines passes when run whole, and fails when run without them."""
     project = copy_project(tmp_path)
     (project / "docs/leaning.md").write_text(OPTIONAL_PAGE, encoding="utf-8")
-    run = run_pytest(project, module="tests/test_as_a_reader_runs_it.py", select="leaning")
+    (project / "docs/noisy.md").write_text(
+        "# Noisy\n\n```python\nimport torch\n\ntorch.manual_seed(0)\n"
+        "x = torch.randn(10_000)\n"
+        # torch's float32 sampler has one implementation per instruction set; they differ
+        # in the last bits, which nine digits of a sum show.
+        'print(f"{x.double().sum().item():.9g}")\n```\n'
+    )
+    update = run_pytest(project, "--update-outputs", select="noisy or leaning")
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert (project / "docs/notebooks/noisy.ipynb").is_file()  # the update made its notebook
+    modules = ("tests/test_as_a_reader_runs_it.py", "tests/test_notebooks.py")
+    selected = "(noisy or leaning) and (reader or runs_and_prints)"
+    run = run_pytest(project, module=modules, select=selected)
     report = run.stdout + run.stderr
     assert run.returncode == 1, report
     failed = [line for line in report.splitlines() if line.startswith("FAILED")]
-    assert len(failed) == 1 and "without_the_collapsed_blocks[leaning.md]" in failed[0], report
+
+    # The leaning page: only its core path fails, naming the block's missing name.
+    leaning = [line for line in failed if "leaning.md" in line]
+    assert len(leaning) == 1 and "without_the_collapsed_blocks[leaning.md]" in leaning[0], report
     assert "docs/leaning.md run as one script by a new python (without its collapsed" in report
     assert "NameError: name 'y' is not defined" in report
+
+    # The noisy page: the machine that wrote the outputs agrees with itself; the notebook's
+    # code path does not (a reader's variant may see it too: this sampler's bits differ between
+    # some instruction-set levels only).
+    failed = [line for line in failed if "noisy.md" in line]
+    assert not [line for line in failed if "as installed" in line]
+    assert "test_notebook_runs_and_prints_what_the_page_shows[cpu-noisy.md]" in report, report
+    assert f"printed something else in a Jupyter kernel ({IN_NOTEBOOKS})" in report, report
+    assert f"+++ docs/notebooks/noisy.ipynb run in a Jupyter kernel ({IN_NOTEBOOKS})" in report
 
 
 def test_a_page_over_its_reading_budget_fails_naming_the_page_and_its_minutes(tmp_path):
