@@ -1,0 +1,211 @@
+"""Where a command's CPU time goes, process by process (Linux: it reads /proc).
+
+    python -m tools.process_time -- make test
+    python -m tools.process_time --top 30 -- .venv/bin/pytest tests/test_browser.py
+
+While the command runs, every process on the machine is sampled from /proc every SAMPLE_S
+seconds: its CPU time (user + system) so far, and the command line it had when first seen. A
+process's share is its last sample less its first (or the whole of it, for one started during
+the run). The report groups them twice: by kind (`kind`: Chromium's renderers, a fork server's
+children, a notebook's kernel, mkdocs, ...) and by what the suite started them from (each
+process under its highest ancestor below the suite's own: the command, its children and
+pytest-xdist's workers; so a scratch copy's pytest counts with everything it started), and ends
+with the machine's busy time over the run (/proc/stat), of which a process that lived less than
+one sample is in no line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_S = 0.1
+PROC = Path("/proc")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Process:
+    pid: int
+    parent: int
+    command: str
+    first: float  # CPU seconds at the first sample (0 for a process started during the run)
+    last: float
+
+    @property
+    def seconds(self) -> float:
+        return self.last - self.first
+
+
+def _stat(pid: str) -> tuple[int, float, int] | None:
+    """(parent, CPU seconds so far, start time in ticks) of a process; None once it is gone."""
+    try:
+        text = (PROC / pid / "stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS, int(fields[19])
+
+
+def _command(pid: str) -> str:
+    try:
+        raw = (PROC / pid / "cmdline").read_bytes()
+    except OSError:
+        return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()
+
+
+def machine_busy() -> float:
+    """The machine's busy CPU seconds since boot, every core (/proc/stat: all but idle, iowait)."""
+    fields = [int(x) for x in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:8]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / TICKS
+
+
+class Sampler:
+    """Samples every process in a thread until `stop()`; `processes` keyed by (pid, start)."""
+
+    def __init__(self):
+        self.processes: dict[tuple[int, int], Process] = {}
+        self._done = threading.Event()
+        self._first_round = True
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._sample()
+        self._first_round = False
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+        self._sample()
+
+    def _run(self) -> None:
+        while not self._done.wait(SAMPLE_S):
+            self._sample()
+
+    def _sample(self) -> None:
+        for entry in os.listdir(PROC):
+            if not entry.isdigit():
+                continue
+            found = _stat(entry)
+            if found is None:
+                continue
+            parent, seconds, started = found
+            key = (int(entry), started)
+            known = self.processes.get(key)
+            if known is None:
+                first = seconds if self._first_round else 0.0
+                known = Process(int(entry), parent, _command(entry), first, seconds)
+                self.processes[key] = known
+            known.last = seconds
+
+
+# What a process is, from its command line: the first rule that matches names its kind.
+KINDS = [
+    (r"--type=renderer", "Chromium: renderers"),
+    (r"--type=gpu-process", "Chromium: GPU process"),
+    (r"--type=(utility|zygote)", "Chromium: other processes"),
+    (r"chrom", "Chromium: browser"),
+    (r"playwright|node ", "Playwright's driver"),
+    (r"ipykernel", "notebook kernels"),
+    (r"fork_server\.py", "fork servers and their children (page runs)"),
+    (r"torch\.distributed\.run", "torchrun"),
+    (r"ddp_worker", "DDP workers"),
+    (r"exec\(eval\(sys\.stdin", "pytest-xdist workers"),
+    (r"-m pytest|/pytest ", "pytest"),
+    (r"-m mkdocs", "mkdocs"),
+    (r"^\S*python\S* \S+\.py\b", "Python scripts (a page as one script, ...)"),
+    (r"^\S*python", "other Python"),
+]
+
+
+def kind(command: str) -> str:
+    for pattern, name in KINDS:
+        if re.search(pattern, command):
+            return name
+    return "other: " + (command.split(" ", 1)[0] or "(no command line: kernel threads)")
+
+
+def _short(command: str) -> str:
+    """The command on one line, temporary paths as TMP, Python by its name only."""
+    command = re.sub(r"/tmp/\S+", "TMP", " ".join(command.split()))
+    return re.sub(r"\S*/(python3?(\.\d+)?)\b", r"\1", command)[:100]
+
+
+def report(processes: list[Process], root: int, busy: float, top: int) -> list[str]:
+    """The lines of the report on `processes`, for the command started as `root`."""
+    by_pid = {p.pid: p for p in processes}
+    lines = [f"{'core-s':>8}  {'procs':>5}  by kind"]
+    kinds, counts = Counter(), Counter()
+    for p in processes:
+        kinds[kind(p.command)] += p.seconds
+        counts[kind(p.command)] += 1
+    lines += [f"{s:8.1f}  {counts[k]:5d}  {k}" for k, s in kinds.most_common() if s >= 0.05]
+
+    # By what started them: the suite's own processes (the command, its children, pytest-xdist's
+    # workers) are a group; any other process counts under its highest ancestor below them.
+    own = {root} | {
+        p.pid for p in processes if p.parent == root or kind(p.command) == "pytest-xdist workers"
+    }
+
+    def head(p: Process) -> Process | None:
+        while p.parent not in own:
+            if p.parent not in by_pid:
+                return None  # not started by the command
+            p = by_pid[p.parent]
+        return p
+
+    groups, members = Counter(), Counter()
+    for p in processes:
+        found = p if p.pid in own else head(p)
+        if found is None:
+            continue
+        label = "the command, its children, pytest's workers" if p.pid in own else found.command
+        groups[_short(label)] += p.seconds
+        members[_short(label)] += 1
+    lines += ["", f"{'core-s':>8}  {'procs':>5}  by what the suite started them from"]
+    lines += [f"{s:8.1f}  {members[g]:5d}  {g}" for g, s in groups.most_common(top)]
+    seen = sum(p.seconds for p in processes)
+    lines += [
+        "",
+        f"{seen:.1f} core-seconds in the processes sampled; the machine was busy {busy:.1f} "
+        "(the rest: processes that lived under one sample, and the kernel's own work)",
+    ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--top", type=int, default=20, help="how many groups to list")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- the command to run")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("name the command to run after --")
+    if not PROC.is_dir():
+        parser.error("this needs Linux's /proc")
+    sampler = Sampler()
+    busy = machine_busy()
+    sampler.start()
+    started = time.monotonic()
+    child = subprocess.Popen(command)
+    returncode = child.wait()
+    sampler.stop()
+    busy = machine_busy() - busy
+    wall = time.monotonic() - started
+    own = os.getpid()
+    processes = [p for p in sampler.processes.values() if p.pid != own]
+    print(f"\n{' '.join(command)}: exit {returncode}, {wall:.1f} s of wall time", file=sys.stderr)
+    for line in report(processes, child.pid, busy, args.top):
+        print(line, file=sys.stderr)
+    return returncode
