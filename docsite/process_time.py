@@ -137,9 +137,9 @@ def kind(command: str) -> str:
 
 
 def _short(command: str) -> str:
-    """The command on one line, temporary paths as TMP, Python by its name only."""
-    command = re.sub(r"/tmp/\S+", "TMP", " ".join(command.split()))
-    return re.sub(r"\S*/(python3?(\.\d+)?)\b", r"\1", command)[:100]
+    """The command on one line, each path by its last part: `python fork_server.py`."""
+    words = [Path(w).name if "/" in w and not w.startswith("-") else w for w in command.split()]
+    return " ".join(words)[:100]
 
 
 def report(processes: list[Process], root: int, busy: float, top: int) -> list[str]:
