@@ -1,17 +1,17 @@
-"""Where a command's CPU time goes, process by process (Linux: it reads /proc).
+"""Where a command's CPU time goes, process by process (psutil).
 
     python -m tools.process_time -- make test
     python -m tools.process_time --top 30 -- .venv/bin/pytest tests/test_browser.py
 
-While the command runs, every process on the machine is sampled from /proc every SAMPLE_S
+While the command runs, every process on the machine is sampled (psutil) every SAMPLE_S
 seconds: its CPU time (user + system) so far, and the command line it had when first seen. A
 process's share is its last sample less its first (or the whole of it, for one started during
 the run). The report groups them twice: by kind (`kind`: Chromium's renderers, a fork server's
 children, a notebook's kernel, mkdocs, ...) and by what the suite started them from (each
 process under its highest ancestor below the suite's own: the command, its children and
 pytest-xdist's workers; so a scratch copy's pytest counts with everything it started), and ends
-with the machine's busy time over the run (/proc/stat), of which a process that lived less than
-one sample is in no line.
+with the machine's busy time over the run (`machine_busy`, which the suite's report uses too),
+of which a process that lived less than one sample is in no line.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 SAMPLE_S = 0.1
-PROC = Path("/proc")
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -45,36 +45,25 @@ class Process:
         return self.last - self.first
 
 
-def _stat(pid: str) -> tuple[int, float, int] | None:
-    """(parent, CPU seconds so far, start time in ticks) of a process; None once it is gone."""
+def machine_busy() -> float | None:
+    """Seconds of CPU the whole machine has spent busy since it started (all cores), or None
+    where psutil cannot say."""
     try:
-        text = (PROC / pid / "stat").read_text()
-    except OSError:
+        times = psutil.cpu_times()
+    except (OSError, RuntimeError):  # pragma: no cover - platforms without the counters
         return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS, int(fields[19])
-
-
-def _command(pid: str) -> str:
-    try:
-        raw = (PROC / pid / "cmdline").read_bytes()
-    except OSError:
-        return ""
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip()
-
-
-def machine_busy() -> float:
-    """The machine's busy CPU seconds since boot, every core (/proc/stat: all but idle, iowait)."""
-    fields = [int(x) for x in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:8]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields
-    return (user + nice + system + irq + softirq) / TICKS
+    # Not busy here: idle, waiting on the disk, or taken by the host (steal); guest time is
+    # counted in user time already.
+    other = ("idle", "iowait", "steal", "guest", "guest_nice")
+    return sum(times) - sum(getattr(times, name, 0.0) for name in other)
 
 
 class Sampler:
-    """Samples every process in a thread until `stop()`; `processes` keyed by (pid, start)."""
+    """Samples every process (psutil) in a thread until `stop()`; `processes` keyed by (pid,
+    start time)."""
 
     def __init__(self):
-        self.processes: dict[tuple[int, int], Process] = {}
+        self.processes: dict[tuple[int, float], Process] = {}
         self._done = threading.Event()
         self._first_round = True
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -94,18 +83,17 @@ class Sampler:
             self._sample()
 
     def _sample(self) -> None:
-        for entry in os.listdir(PROC):
-            if not entry.isdigit():
+        for found in psutil.process_iter(["ppid", "cmdline", "cpu_times", "create_time"]):
+            info = found.info
+            if info["cpu_times"] is None:  # gone, or not ours to read
                 continue
-            found = _stat(entry)
-            if found is None:
-                continue
-            parent, seconds, started = found
-            key = (int(entry), started)
+            seconds = info["cpu_times"].user + info["cpu_times"].system
+            key = (found.pid, info["create_time"])
             known = self.processes.get(key)
             if known is None:
                 first = seconds if self._first_round else 0.0
-                known = Process(int(entry), parent, _command(entry), first, seconds)
+                command = " ".join(info["cmdline"] or [])
+                known = Process(found.pid, info["ppid"] or 0, command, first, seconds)
                 self.processes[key] = known
             known.last = seconds
 
@@ -192,8 +180,6 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("name the command to run after --")
-    if not PROC.is_dir():
-        parser.error("this needs Linux's /proc")
     sampler = Sampler()
     busy = machine_busy()
     sampler.start()
@@ -201,11 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     child = subprocess.Popen(command)
     returncode = child.wait()
     sampler.stop()
-    busy = machine_busy() - busy
+    busy = (machine_busy() or 0.0) - (busy or 0.0)
     wall = time.monotonic() - started
     own = os.getpid()
     processes = [p for p in sampler.processes.values() if p.pid != own]
     print(f"\n{' '.join(command)}: exit {returncode}, {wall:.1f} s of wall time", file=sys.stderr)
     for line in report(processes, child.pid, busy, args.top):
         print(line, file=sys.stderr)
+    mine = psutil.Process().cpu_times()
+    print(f"(of it, this sampling: {mine.user + mine.system:.1f})", file=sys.stderr)
     return returncode

@@ -245,16 +245,9 @@ def _machine_cpu() -> float | None:
     """Seconds of CPU the whole machine has spent busy since it started (all cores), or None
     where psutil cannot say. The suite's own processes are a part of it: the browsers' and
     the pages' processes are not counted in any test's time, and they are most of the work."""
-    import psutil
+    from docsite.process_time import machine_busy
 
-    try:
-        times = psutil.cpu_times()
-    except (OSError, RuntimeError):  # pragma: no cover - platforms without the counters
-        return None
-    # Not busy here: idle, waiting on the disk, or taken by the host (steal); guest time is
-    # counted in user time already.
-    other = ("idle", "iowait", "steal", "guest", "guest_nice")
-    return sum(times) - sum(getattr(times, name, 0.0) for name in other)
+    return machine_busy()
 
 
 class SessionReport:

@@ -15,7 +15,6 @@ from docsite.config import ROOT
 BURN = "x = 0\nfor i in range(8_000_000): x += i"  # about half a second of one core
 
 
-@pytest.mark.skipif(not process_time.PROC.is_dir(), reason="the report reads Linux's /proc")
 def test_a_grandchilds_cpu_time_is_counted_and_the_exit_status_kept():
     """The command (a shell) starts a shell that starts a Python burning CPU, then exits 3: the
     Python's time is counted under its own command line (the shells are the command's own), the
