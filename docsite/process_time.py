@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     if not command:
         parser.error("name the command to run after --")
     sampler = Sampler()
+    me = psutil.Process()
+    mine = sum(me.cpu_times()[:2])
     busy = machine_busy()
     sampler.start()
     started = time.monotonic()
@@ -194,6 +196,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{' '.join(command)}: exit {returncode}, {wall:.1f} s of wall time", file=sys.stderr)
     for line in report(processes, child.pid, busy, args.top):
         print(line, file=sys.stderr)
-    mine = psutil.Process().cpu_times()
-    print(f"(of it, this sampling: {mine.user + mine.system:.1f})", file=sys.stderr)
+    mine = sum(me.cpu_times()[:2]) - mine
+    print(f"(of which this sampling: {mine:.1f})", file=sys.stderr)
     return returncode
