@@ -47,10 +47,7 @@ def problems(page: Page) -> list[str]:
                 tofile="output of a real run",
             )
             found.append(f"{block.where()}: the output differs:\n" + "".join(diff))
-    written, committed = run.written_files(), running.committed_files(page)
-    stale = sorted(
-        n for n in written.keys() | committed.keys() if written.get(n) != committed.get(n)
-    )
+    stale = running.differing_files(page, run.written_files())
     if stale:
         found.append(f"{page.relpath}: generated files differ from the run: {', '.join(stale)}")
     outputs = {i: r.output for i, r in enumerate(run.run_all()) if r.error is None}

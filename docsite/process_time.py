@@ -136,8 +136,9 @@ def report(processes: list[Process], root: int, busy: float, top: int) -> list[s
     lines = [f"{'core-s':>8}  {'procs':>5}  by kind"]
     kinds, counts = Counter(), Counter()
     for p in processes:
-        kinds[kind(p.command)] += p.seconds
-        counts[kind(p.command)] += 1
+        name = kind(p.command)
+        kinds[name] += p.seconds
+        counts[name] += 1
     lines += [f"{s:8.1f}  {counts[k]:5d}  {k}" for k, s in kinds.most_common() if s >= 0.05]
 
     # By what started them: the suite's own processes (the command, its children, pytest-xdist's
@@ -159,8 +160,9 @@ def report(processes: list[Process], root: int, busy: float, top: int) -> list[s
         if found is None:
             continue
         label = "the command, its children, pytest's workers" if p.pid in own else found.command
-        groups[_short(label)] += p.seconds
-        members[_short(label)] += 1
+        label = _short(label)
+        groups[label] += p.seconds
+        members[label] += 1
     lines += ["", f"{'core-s':>8}  {'procs':>5}  by what the suite started them from"]
     lines += [f"{s:8.1f}  {members[g]:5d}  {g}" for g, s in groups.most_common(top)]
     seen = sum(p.seconds for p in processes)

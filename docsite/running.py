@@ -174,6 +174,15 @@ def committed_files(page: Page) -> dict[str, bytes]:
     return files_under(GENERATED / page.stem)
 
 
+def differing_files(page: Page, written: dict[str, bytes], all_committed: bool = True) -> list[str]:
+    """The names of the files a run of the page wrote otherwise than committed under
+    docs/generated/<page>/, or did not write (only among those it wrote, without
+    `all_committed`: a run of part of the page)."""
+    committed = committed_files(page)
+    names = written.keys() | (committed.keys() if all_committed else set())
+    return sorted(name for name in names if written.get(name) != committed.get(name))
+
+
 def reader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This environment, with this checkout's `snippets` importable (as `make setup` installs
     it), and `extra` on top. No variable that changes what torch computes is added."""

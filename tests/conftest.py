@@ -22,6 +22,10 @@ from collections import defaultdict
 
 import pytest
 
+# The machine's busy CPU seconds (all cores, every process: the browsers' and the pages' are not
+# counted in any test's time, and they are most of the work).
+from docsite.process_time import machine_busy
+
 DEVICES = ("cpu", "cuda")
 
 
@@ -241,15 +245,6 @@ def pytest_runtest_makereport(item, call):
     outcome.get_result().user_properties.append((PYTHON_PROCESSES, delta))
 
 
-def _machine_cpu() -> float | None:
-    """Seconds of CPU the whole machine has spent busy since it started (all cores), or None
-    where psutil cannot say. The suite's own processes are a part of it: the browsers' and
-    the pages' processes are not counted in any test's time, and they are most of the work."""
-    from docsite.process_time import machine_busy
-
-    return machine_busy()
-
-
 class SessionReport:
     """Each module's test time, and the facts tests recorded, for the summary at the end."""
 
@@ -259,7 +254,7 @@ class SessionReport:
         self.module_seconds: dict[str, float] = defaultdict(float)
         self.facts: dict[str, dict[str, object]] = defaultdict(dict)
         self.module_pythons: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        self.cpu_started = _machine_cpu()
+        self.cpu_started = machine_busy()
 
     def pytest_runtest_logreport(self, report):
         module = report.nodeid.split("::")[0]
@@ -288,7 +283,7 @@ class SessionReport:
                 f"in {wall:.1f} s of wall time ({processes}); {started} new Python processes "
                 f"started by the suite's own processes, {forked} runs forked from a fork server"
             )
-            busy, cores = _machine_cpu(), os.cpu_count() or 1
+            busy, cores = machine_busy(), os.cpu_count() or 1
             if busy is not None and self.cpu_started is not None and wall > 0:
                 used = busy - self.cpu_started
                 write(

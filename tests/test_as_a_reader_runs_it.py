@@ -132,9 +132,7 @@ def mismatch(page: docpages.Page, variant: str, run: Run) -> str | None:
             f"{where} prints something else, from {block.where()} on; where the difference "
             "is round-off noise, print what carries meaning instead:\n" + "".join(diff)
         )
-    committed = running.committed_files(page)
-    names = run.files.keys() | (committed.keys() if variant != CORE_ONLY else set())
-    stale = sorted(n for n in names if run.files.get(n) != committed.get(n))
+    stale = running.differing_files(page, run.files, all_committed=variant != CORE_ONLY)
     if stale:
         folder = (config.GENERATED / page.stem).relative_to(config.ROOT)
         return f"{where} writes other files than those under {folder}: {', '.join(stale)}"

@@ -358,8 +358,7 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: docpages.Page, execu
                 pytrace=False,
             )
     if device == "cpu":
-        committed = running.committed_files(page)
-        stale = sorted(n for n in written.keys() | committed if written.get(n) != committed.get(n))
+        stale = running.differing_files(page, written)
         if stale:
             folder = (config.GENERATED / page.stem).relative_to(config.ROOT)
             pytest.fail(
